@@ -1,0 +1,51 @@
+"""Engine DDL derived from the model: LadybugDB node/rel tables, Neo4j constraints."""
+
+from __future__ import annotations
+
+from .nodes import NODE_TYPES
+from .properties import PropertySpec, properties_of
+from .relationships import REL_TYPES
+
+_LADYBUG_TYPES = {"string": "STRING", "int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}
+
+
+def ladybug_type(spec: PropertySpec) -> str:
+    """LadybugDB column type of a property (lists become ``STRING[]`` etc.)."""
+    base = _LADYBUG_TYPES[spec.type]
+    return f"{base}[]" if spec.is_list else base
+
+
+def ladybug_ddl() -> list[str]:
+    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements for every type, nodes first.
+
+    >>> ddl = ladybug_ddl()
+    >>> ddl[0]
+    'CREATE NODE TABLE County(code STRING PRIMARY KEY, name STRING, parent_code STRING)'
+    >>> any(s.startswith("CREATE REL TABLE PAIRED_WITH(FROM Village TO Village") for s in ddl)
+    True
+    """
+    out: list[str] = []
+    for node in NODE_TYPES:
+        cols = []
+        for name, spec in properties_of(node).items():
+            pk = " PRIMARY KEY" if name == node.KEY else ""
+            cols.append(f"{name} {ladybug_type(spec)}{pk}")
+        out.append(f"CREATE NODE TABLE {node.label()}({', '.join(cols)})")
+    for rel in REL_TYPES:
+        parts = [f"FROM {a} TO {b}" for a, b in rel.ENDPOINTS]
+        parts += [f"{name} {ladybug_type(spec)}" for name, spec in properties_of(rel).items()]
+        out.append(f"CREATE REL TABLE {rel.TYPE}({', '.join(parts)}, MANY_MANY)")
+    return out
+
+
+def neo4j_constraints() -> list[str]:
+    """Uniqueness constraints for Neo4j 5, one per label on its key, idempotent.
+
+    >>> neo4j_constraints()[0]
+    'CREATE CONSTRAINT county_code_unique IF NOT EXISTS FOR (n:County) REQUIRE n.code IS UNIQUE'
+    """
+    return [
+        f"CREATE CONSTRAINT {node.label().lower()}_{node.KEY}_unique IF NOT EXISTS "
+        f"FOR (n:{node.label()}) REQUIRE n.{node.KEY} IS UNIQUE"
+        for node in NODE_TYPES
+    ]

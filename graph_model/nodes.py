@@ -1,0 +1,243 @@
+"""Node types of the graph.  One pydantic model per label; the label is the class name.
+
+Each model lists the node's properties with their types and :class:`Prop`
+metadata.  ``KEY`` names the primary-key property (``code`` for divisions and
+industries, ``id`` for everything else).  Party-organization level is the label
+(``JointCommittee``, ``GeneralBranch``, ``Branch``, ``PartyGroup``); its flavour
+is the ``kind`` property.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .enums import (
+    BranchKind,
+    CooperativeKind,
+    Gender,
+    GeneralBranchKind,
+    JointCommitteeKind,
+    MemberRole,
+    PartyGroupKind,
+    TownKind,
+    Unit,
+    VillageKind,
+)
+from .meta import Prop
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+class Node(BaseModel):
+    """Base of every node model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=True)
+    KEY: ClassVar[str] = "id"
+    ZH: ClassVar[str] = ""
+    DESCRIPTION: ClassVar[str] = ""
+
+    @classmethod
+    def label(cls) -> str:
+        return cls.__name__
+
+
+# --- administrative divisions -------------------------------------------------
+
+_CODE = Prop("statistical division code (NBS); hierarchical: 6 digits county, 9 town, 12 village",
+             zh=("代码", "区划代码", "编码"), example="520628101001")
+_NAME = Prop("official or registered name", zh=("名称", "名字"), example="松桃苗族自治县")
+
+
+class County(Node):
+    KEY: ClassVar[str] = "code"
+    ZH: ClassVar[str] = "县"
+    DESCRIPTION: ClassVar[str] = "A county (区县)."
+    code: Annotated[str, _CODE]
+    name: Annotated[str, _NAME]
+    parent_code: Annotated[str | None, Prop("code of the prefecture the county belongs to",
+                                            zh=("上级代码",), example="5206")] = None
+
+
+class Town(Node):
+    KEY: ClassVar[str] = "code"
+    ZH: ClassVar[str] = "镇/乡/街道"
+    DESCRIPTION: ClassVar[str] = "A town, township or subdistrict."
+    code: Annotated[str, _CODE]
+    name: Annotated[str, _NAME]
+    kind: Annotated[TownKind | None, Prop("town (镇), township (乡) or subdistrict (街道)",
+                                          zh=("类型",))] = None
+
+
+class Village(Node):
+    KEY: ClassVar[str] = "code"
+    ZH: ClassVar[str] = "村/社区"
+    DESCRIPTION: ClassVar[str] = "An administrative village or urban community."
+    code: Annotated[str, _CODE]
+    name: Annotated[str, _NAME]
+    kind: Annotated[VillageKind | None, Prop("village (村) or community (社区)", zh=("类型",))] = None
+
+
+class DamArea(Node):
+    ZH: ClassVar[str] = "坝区"
+    DESCRIPTION: ClassVar[str] = "A flat irrigable farming area (≥ 500 mu) targeted for high-value industry."
+    id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "ID"), example="DA-520628-01")]
+    name: Annotated[str, _NAME]
+    area_mu: Annotated[float | None, Field(ge=0, le=1_000_000),
+                       Prop("area in mu", zh=("面积", "面积亩"), unit="mu")] = None
+
+
+# --- party organizations -----------------------------------------------------
+
+_ORG_ID = Prop("ledger-wide unique id", zh=("编号", "组织编号", "ID"), example="BR-520628-0001")
+_SEAT = Prop("division code where the organization sits", zh=("驻地代码", "所在地代码"),
+             example="520628101001")
+
+
+class JointCommittee(Node):
+    ZH: ClassVar[str] = "联合党委"
+    DESCRIPTION: ClassVar[str] = "A joint party committee spanning villages (联村党委) or one industry (产业党委)."
+    id: Annotated[str, _ORG_ID]
+    name: Annotated[str, _NAME]
+    kind: Annotated[JointCommitteeKind | None, Prop("joint_village (联村) or industry (产业)",
+                                                    zh=("类型",))] = None
+    seat_code: Annotated[str | None, _SEAT] = None
+
+
+class GeneralBranch(Node):
+    ZH: ClassVar[str] = "片区党总支"
+    DESCRIPTION: ClassVar[str] = "An area general party branch between a joint committee and branches."
+    id: Annotated[str, _ORG_ID]
+    name: Annotated[str, _NAME]
+    kind: Annotated[GeneralBranchKind | None, Prop("area (片区)", zh=("类型",))] = None
+    seat_code: Annotated[str | None, _SEAT] = None
+
+
+class Branch(Node):
+    ZH: ClassVar[str] = "党支部"
+    DESCRIPTION: ClassVar[str] = "A party branch: village, cooperative joint (合作社联合党支部) or company."
+    id: Annotated[str, _ORG_ID]
+    name: Annotated[str, _NAME]
+    kind: Annotated[BranchKind | None, Prop("village, cooperative_joint or company", zh=("类型",))] = None
+    seat_code: Annotated[str | None, _SEAT] = None
+
+
+class PartyGroup(Node):
+    ZH: ClassVar[str] = "党小组"
+    DESCRIPTION: ClassVar[str] = "A party group, e.g. an industry party group inside a village branch."
+    id: Annotated[str, _ORG_ID]
+    name: Annotated[str, _NAME]
+    kind: Annotated[PartyGroupKind | None, Prop("industry (产业党小组)", zh=("类型",))] = None
+    seat_code: Annotated[str | None, _SEAT] = None
+
+
+# --- economy -----------------------------------------------------------------
+
+
+class Cooperative(Node):
+    ZH: ClassVar[str] = "合作社"
+    DESCRIPTION: ClassVar[str] = "A farmer (specialized) cooperative."
+    id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "ID"), example="CO-520628-0001")]
+    name: Annotated[str, _NAME]
+    kind: Annotated[CooperativeKind, Prop("farmer or specialized", zh=("类型",))]
+    demo_point: Annotated[bool, Prop("村社合一 demonstration point", zh=("示范点", "村社合一"))] = False
+
+
+class Company(Node):
+    ZH: ClassVar[str] = "公司"
+    DESCRIPTION: ClassVar[str] = "An agribusiness company contracting with cooperatives."
+    id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "ID"), example="CP-520628-001")]
+    name: Annotated[str, _NAME]
+
+
+class Base(Node):
+    ZH: ClassVar[str] = "产业基地"
+    DESCRIPTION: ClassVar[str] = "An industry base: fields, greenhouses, fungus sheds, farms."
+    id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "ID"), example="BS-520628-0001")]
+    name: Annotated[str, _NAME]
+    scale: Annotated[float | None, Field(ge=0, le=1_000_000_000),
+                     Prop("size in the base's unit (mu planted, sticks, birds, head)", zh=("规模",))] = None
+    unit: Annotated[Unit | None, Prop("unit of scale: mu, stick, bird or head", zh=("单位",))] = None
+
+
+class Industry(Node):
+    KEY: ClassVar[str] = "code"
+    ZH: ClassVar[str] = "产业"
+    DESCRIPTION: ClassVar[str] = "An industry (tea, vegetables, edible fungi, pigs ...)."
+    code: Annotated[str, Prop("short code", zh=("代码", "编码"), example="tea")]
+    name: Annotated[str, Prop("name", zh=("名称",), example="茶叶")]
+    unit: Annotated[Unit, Prop("unit bases of this industry are measured in", zh=("单位",))]
+
+
+# --- people ------------------------------------------------------------------
+
+
+class PartyMember(Node):
+    ZH: ClassVar[str] = "党员"
+    DESCRIPTION: ClassVar[str] = "A party member."
+    id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "ID"), example="PM-520628-00001")]
+    name: Annotated[str, Prop("full name", zh=("姓名", "名字"), personal="name", example="张三")]
+    gender: Annotated[Gender | None, Prop("male or female", zh=("性别",))] = None
+    birth_year: Annotated[Year | None, Prop("year of birth", zh=("出生年份",), not_future=True)] = None
+    joined_year: Annotated[Year | None, Prop("year joined the party", zh=("入党年份",), not_future=True)] = None
+    roles: Annotated[list[MemberRole], Prop("service and leadership roles", zh=("角色", "身份"))] = []
+    phone: Annotated[str | None, Prop("phone number", zh=("电话", "手机"), personal="phone")] = None
+
+
+class Household(Node):
+    ZH: ClassVar[str] = "农户"
+    DESCRIPTION: ClassVar[str] = "A farm household; poor households are in the poverty registry (建档立卡)."
+    id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "户编号", "ID"), example="HH-520628-000001")]
+    head_name: Annotated[str, Prop("name of the head of household", zh=("户主", "户主姓名"),
+                                   personal="name", example="李四")]
+    id_number: Annotated[str | None, Prop("head's resident ID number (18 characters)", zh=("身份证号", "身份证号码"),
+                                          personal="id_number")] = None
+    size: Annotated[int | None, Field(ge=1, le=30), Prop("persons in the household", zh=("人口", "家庭人口"))] = None
+    poor: Annotated[bool, Prop("registered poor household (建档立卡户)", zh=("贫困户", "建档立卡户"))] = False
+    poverty_exit_year: Annotated[Year | None, Prop("year lifted out of poverty", zh=("脱贫年份",),
+                                                   not_future=True)] = None
+    phone: Annotated[str | None, Prop("phone number", zh=("电话", "手机"), personal="phone")] = None
+
+
+# --- figures -------------------------------------------------------------------
+
+
+class CollectiveIncome(Node):
+    ZH: ClassVar[str] = "村集体经济收入"
+    DESCRIPTION: ClassVar[str] = "A village collective's own income in one year."
+    id: Annotated[str, Prop("`{village_code}-{year}`")]
+    year: Annotated[Year, Prop("year", zh=("年份",), not_future=True)]
+    yuan: Annotated[int, Field(ge=0, le=10_000_000_000),
+                    Prop("collective income in the year", zh=("集体经济收入", "收入"), unit="yuan")]
+
+
+class ReportedFigure(Node):
+    ZH: ClassVar[str] = "公开数据"
+    DESCRIPTION: ClassVar[str] = "A figure published by an authority, to compare with the ledgers."
+    id: Annotated[str, Prop("`{metric}@{scope_code}@{as_of}`")]
+    metric: Annotated[str, Prop("metric name (see `partychain figures`)", zh=("指标",), example="joint_committees")]
+    value: Annotated[float, Prop("published value", zh=("数值",), example=2)]
+    unit: Annotated[str | None, Prop("unit of the value", zh=("单位",))] = None
+    scope_code: Annotated[str, Prop("division the figure is about", zh=("范围代码",), example="520628")]
+    as_of: Annotated[dt.date, Prop("date the figure refers to", zh=("截至日期", "日期"), not_future=True)]
+
+
+class Source(Node):
+    ZH: ClassVar[str] = "来源"
+    DESCRIPTION: ClassVar[str] = "A publication reported figures come from."
+    id: Annotated[str, Prop("derived from the title")]
+    title: Annotated[str, Prop("title of the publication", zh=("来源", "来源标题"))]
+    publisher: Annotated[str | None, Prop("who published it", zh=("发布单位",))] = None
+    url: Annotated[str | None, Prop("where it was published", zh=("链接",))] = None
+
+
+NODE_TYPES: tuple[type[Node], ...] = (
+    County, Town, Village, DamArea, JointCommittee, GeneralBranch, Branch, PartyGroup,
+    Cooperative, Company, Base, Industry, PartyMember, Household, CollectiveIncome,
+    ReportedFigure, Source,
+)
+NODES: dict[str, type[Node]] = {n.label(): n for n in NODE_TYPES}
+PARTY_ORG_LABELS: tuple[str, ...] = ("JointCommittee", "GeneralBranch", "Branch", "PartyGroup")
+DIVISION_LABELS: tuple[str, ...] = ("County", "Town", "Village")

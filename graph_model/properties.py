@@ -1,0 +1,114 @@
+"""Read the models' fields into plain :class:`PropertySpec` records.
+
+Engines, the ledger validator and the data dictionary all need the same facts
+about a property: its scalar type, whether it is required, its range, its enum
+values, its metadata.  This module derives them once from the pydantic models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import annotated_types
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .meta import Prop
+
+ScalarType = Literal["string", "int", "float", "bool", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySpec:
+    """One property of a node or relationship, as the rest of the project sees it."""
+
+    name: str
+    type: ScalarType
+    is_list: bool
+    required: bool
+    enum: tuple[str, ...] | None
+    ge: float | None
+    le: float | None
+    meta: Prop
+
+    @property
+    def personal(self) -> str | None:
+        return self.meta.personal
+
+    def type_label(self) -> str:
+        """Human-readable type for the data dictionary (``int``, ``list of enum`` ...)."""
+        base = "enum" if self.enum else self.type
+        return f"list of {base}" if self.is_list else base
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
+    """Return (inner type, is_list, metadata of nested ``Annotated``) with Optional removed."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, is_list, meta = _unwrap(get_args(annotation)[0])
+        return inner, is_list, [*meta, *annotation.__metadata__]
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"unsupported union {annotation!r}")
+        return _unwrap(args[0])
+    if origin is list:
+        (inner,) = get_args(annotation)
+        inner, _, meta = _unwrap(inner)
+        return inner, True, meta
+    return annotation, False, []
+
+
+def _scalar(tp: Any) -> tuple[ScalarType, tuple[str, ...] | None]:
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "string", tuple(str(m.value) for m in tp)
+    if tp is bool:
+        return "bool", None
+    if tp is int:
+        return "int", None
+    if tp is float:
+        return "float", None
+    if tp is str:
+        return "string", None
+    if tp is dt.date:
+        return "date", None
+    raise TypeError(f"unsupported property type {tp!r}")
+
+
+def _constraints(items: list[Any]) -> tuple[float | None, float | None]:
+    ge = le = None
+    for m in items:
+        for c in (m, *getattr(m, "metadata", ())):  # FieldInfo nests its constraints
+            if isinstance(c, annotated_types.Ge):
+                ge = float(c.ge)  # type: ignore[arg-type]
+            elif isinstance(c, annotated_types.Le):
+                le = float(c.le)  # type: ignore[arg-type]
+    return ge, le
+
+
+def _spec(name: str, field: FieldInfo) -> PropertySpec:
+    inner, is_list, nested = _unwrap(field.annotation)
+    scalar, enum = _scalar(inner)
+    meta = next((m for m in field.metadata if isinstance(m, Prop)), Prop(""))
+    ge, le = _constraints([*nested, *field.metadata])
+    return PropertySpec(name=name, type=scalar, is_list=is_list, required=field.is_required(),
+                        enum=enum, ge=ge, le=le, meta=meta)
+
+
+@cache
+def properties_of(model: type[BaseModel]) -> dict[str, PropertySpec]:
+    """The properties of a node or relationship model, in declaration order.
+
+    >>> from partychain.graph_model import properties_of
+    >>> from partychain.graph_model.nodes import Household
+    >>> properties_of(Household)["id_number"].personal
+    'id_number'
+    >>> properties_of(Household)["size"].type, properties_of(Household)["size"].ge
+    ('int', 1.0)
+    """
+    return {name: _spec(name, f) for name, f in model.model_fields.items()}
