@@ -1,0 +1,29 @@
+"""Graph storage behind one interface: the embedded engine (default) or a Neo4j server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from partychain.settings import Settings, get_settings
+
+from .base import DatasetInfo, GraphStore, QueryResult
+
+__all__ = ["DatasetInfo", "GraphStore", "QueryResult", "open_store"]
+
+
+def open_store(settings: Settings | None = None, *, db: Path | None = None) -> GraphStore:
+    """The configured store: Neo4j when ``PARTYCHAIN_NEO4J_URI`` is set (or engine=neo4j), else embedded.
+
+    Nothing is connected until the first query.
+    """
+    settings = settings or get_settings()
+    if settings.engine_name == "neo4j":
+        from .neo4j import Neo4jStore
+
+        return Neo4jStore.from_settings(settings)
+    from .embedded import EmbeddedStore
+    from .sandbox import Limits
+
+    return EmbeddedStore(db or settings.db, keep_versions=settings.keep_versions, query_workers=settings.query_workers,
+                         worker_limits=Limits(memory_mb=settings.query_memory_mb),
+                         buffer_pool_mb=settings.buffer_pool_mb)

@@ -1,0 +1,491 @@
+"""The embedded engine: LadybugDB files in a versioned directory, swapped atomically.
+
+Layout of the configured directory::
+
+    DB/
+      current -> versions/<version>      symbolic link to the complete graph readers use
+      versions/<version>/graph.lbdb      one LadybugDB database per load (+ its side files)
+      versions/<version>/manifest.json   what was loaded, when, counts
+      versions/<version>.partial/        a load in progress (removed by the next load if it died)
+      .current.<pid>                     the new link before its atomic swap (same)
+      .load.lock                         one loader at a time
+
+A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
+(checkpointing its WAL), writes the manifest, renames the ``.partial`` directory and
+then atomically replaces the ``current`` link.  A failed or killed load leaves the
+previous graph untouched, and readers never see half a load.  Readers open the
+database read-only and follow ``current`` on every call, so a running API picks up a
+new graph without a restart; a version is closed once its last in-flight query ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import ladybug
+import pyarrow as pa
+
+from partychain.errors import GraphNotLoaded, QueryError, QueryTimeout, ReadOnlyViolation, StoreError
+from partychain.graph_model import NODES, RELS, ladybug_ddl, properties_of
+from partychain.graph_model.properties import PropertySpec
+
+from . import guard
+from .base import DatasetInfo, GraphStore, Progress, QueryResult, normalize_value
+from .sandbox import Limits, WorkerPool
+
+log = logging.getLogger(__name__)
+
+GRAPH_FILE = "graph.lbdb"
+MANIFEST = "manifest.json"
+ENGINE_QUERIES = max(2, os.cpu_count() or 2)
+"""Trusted queries running in the engine at once per graph version (and its pooled connections): one per
+CPU; each connection holds on to the memory its queries used (~350 MB on the Songtao sample)."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _Version:
+    """One opened graph version: a read-only database, a few pooled connections, a use count.
+
+    A connection keeps what its queries prepared (plans: reusing one halves the time of the
+    catalog's queries) and also the memory they used, so connections are pooled — at most
+    :data:`ENGINE_QUERIES` of them, which is also how many queries run in the engine at once —
+    rather than kept one per thread: a server's thread pool (40 threads) would otherwise hold up to
+    40 connections' memory (measured on the Songtao sample under mixed traffic: 4.4 GB and growing
+    after two minutes; pooled, two connections: 1.2 GB, flat, and 2.5x the requests per second).
+    """
+
+    def __init__(self, name: str, path: Path, *, buffer_pool_mb: int = 0) -> None:
+        self.name = name
+        self.path = path
+        try:
+            self.db = ladybug.Database(str(path / GRAPH_FILE), read_only=True,
+                                       buffer_pool_size=_buffer_pool_bytes(path / GRAPH_FILE, buffer_pool_mb))
+        except RuntimeError as e:
+            raise StoreError(f"cannot open graph {path}: {e}") from e
+        try:  # read now: a pinned reader still describes its version after a later load pruned the folder
+            self.info: DatasetInfo | None = _manifest(path)
+        except (OSError, ValueError, TypeError):
+            self.info = None
+        self._idle: list[ladybug.Connection] = []
+        self._conns: list[ladybug.Connection] = []
+        self._free = threading.BoundedSemaphore(ENGINE_QUERIES)
+        self._lock = threading.Lock()
+        self.users = 0
+        self.retired = False
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[ladybug.Connection]:
+        """A connection of the pool for one query (waits while :data:`ENGINE_QUERIES` queries run)."""
+        with self._free:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                conn = ladybug.Connection(self.db)
+                with self._lock:
+                    self._conns.append(conn)
+            try:
+                yield conn
+            finally:
+                with self._lock:
+                    self._idle.append(conn)
+
+    def close(self) -> None:
+        for c in self._conns:
+            with contextlib.suppress(Exception):
+                c.close()
+        with contextlib.suppress(Exception):
+            self.db.close()
+
+
+def _result(res: Any, max_rows: int | None = None) -> tuple[QueryResult, bool]:
+    if isinstance(res, list):  # several statements: the last one answers
+        res = res[-1]
+    cols = list(res.get_column_names())
+    rows: list[list[Any]] = []
+    cut = False
+    while res.has_next():
+        if max_rows is not None and len(rows) >= max_rows:
+            cut = True
+            break
+        rows.append([normalize_value(v) for v in res.get_next()])
+    res.close()
+    return QueryResult(cols, [_strip_internal(r) for r in rows]), cut
+
+
+def _buffer_pool_bytes(file: Path, mb: int) -> int:
+    """The read handle's buffer pool: ``mb`` MiB, or (0) 2 GiB or four times the graph file, whichever is larger.
+
+    LadybugDB's own default is 80% of the machine's memory, and what its connections once used they
+    keep: the pool is the backstop that bounds the server (with pooled connections the Songtao sample
+    needs ~1.1 GB in all).  A query that finds the pool full fails as retryable (:class:`StoreBusy`,
+    503).  Keep the bound well above the need: LadybugDB 0.22 was seen to crash (SIGSEGV) shortly
+    after its pool ran full under concurrent load.
+    """
+    if mb > 0:
+        return mb << 20
+    size = file.stat().st_size if file.exists() else 0
+    return max(2 << 30, 4 * size)
+
+
+class StoreBusy(StoreError):
+    """The engine has no query memory left at the moment (its buffer pool is full); try again shortly."""
+
+
+_FULL = "buffer pool is full"
+
+
+def _run_on(v: _Version, query: str, parameters: Mapping[str, Any] | None) -> QueryResult:
+    with v.connection() as conn:
+        try:
+            res = conn.execute(query, dict(parameters or {}))
+            return _result(res)[0]
+        except RuntimeError as e:
+            if _FULL in str(e):
+                raise StoreBusy(f"the graph engine is out of query memory: {e}") from e
+            raise QueryError(str(e)) from e
+
+
+def _manifest(version_dir: Path) -> DatasetInfo:
+    data = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+    return DatasetInfo(**data)
+
+
+class _Pinned(GraphStore):
+    """One graph version of an :class:`EmbeddedStore`, for several queries that must agree (see ``pinned``)."""
+
+    engine: ClassVar[str] = "embedded"
+    dialect: ClassVar[str] = "ladybug"
+
+    def __init__(self, store: EmbeddedStore, version: _Version) -> None:
+        self._store = store
+        self._v = version
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        return _run_on(self._v, query, parameters)
+
+    def run_readonly(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+                     timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
+        guard.check(query, parameters)
+        with self._store._hold(self._v):  # the caller may run this on a thread that outlives the pin
+            return self._store._readonly_on(self._v, query, parameters, timeout_s=timeout_s, max_rows=max_rows)
+
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+        raise StoreError("a pinned graph version cannot be replaced; load through the store")
+
+    def dataset(self) -> DatasetInfo | None:
+        return self._v.info or _manifest(self._v.path)
+
+
+def _strip_internal(row: list[Any]) -> list[Any]:
+    """Turn ladybug node/relationship dicts into their label's properties only."""
+    out = []
+    for v in row:
+        if isinstance(v, dict) and "_LABEL" in v:
+            label = v["_LABEL"]
+            model = NODES.get(label) or RELS.get(label)
+            keep = set(properties_of(model)) if model else set()
+            item = {k: x for k, x in v.items() if k in keep}
+            item["_label" if label in NODES else "_type"] = label
+            out.append(item)
+        else:
+            out.append(v)
+    return out
+
+
+class EmbeddedStore(GraphStore):
+    """The default engine: LadybugDB, no server.  ``path`` is the graph directory."""
+
+    engine: ClassVar[str] = "embedded"
+    dialect: ClassVar[str] = "ladybug"
+
+    def __init__(self, path: Path, *, keep_versions: int = 2, threads: int = 0, query_workers: int = 4,
+                 worker_limits: Limits | None = None, buffer_pool_mb: int = 0) -> None:
+        self.path = Path(path)
+        self.keep_versions = keep_versions
+        self.threads = threads
+        self.buffer_pool_mb = buffer_pool_mb  # of the read handle; 0: see _buffer_pool_bytes
+        # untrusted (researcher) queries: in this many worker processes; 0 runs them in this process
+        self.query_workers = query_workers
+        self.worker_limits = worker_limits or Limits()
+        self._lock = threading.Lock()
+        self._version: _Version | None = None
+        self._pool: WorkerPool | None = None
+
+    # --- reading -------------------------------------------------------------------
+
+    @property
+    def current_link(self) -> Path:
+        return self.path / "current"
+
+    def _current_name(self) -> str | None:
+        try:
+            return os.readlink(self.current_link).split("/")[-1]
+        except FileNotFoundError:
+            return None
+
+    @contextlib.contextmanager
+    def _use(self) -> Iterator[_Version]:
+        name = self._current_name()
+        if name is None:
+            raise GraphNotLoaded(f"no graph loaded at {self.path} (run `partychain load LEDGER` or "
+                                 "`partychain sample songtao --load`)")
+        with self._lock:
+            v = self._version
+            if v is None or v.name != name:
+                new = _Version(name, self.path / "versions" / name, buffer_pool_mb=self.buffer_pool_mb)
+                if v is not None:
+                    v.retired = True
+                    if v.users == 0:
+                        v.close()
+                self._version = v = new
+                log.info("opened graph version %s", name)
+            v.users += 1
+        try:
+            yield v
+        finally:
+            with self._lock:
+                v.users -= 1
+                if v.retired and v.users == 0:
+                    v.close()
+
+    @contextlib.contextmanager
+    def _hold(self, v: _Version) -> Iterator[_Version]:
+        """Keep ``v`` open while in use, like ``_use`` but for a version already pinned."""
+        with self._lock:
+            if v.retired and v.users == 0:
+                raise StoreError(f"graph version {v.name} was closed")
+            v.users += 1
+        try:
+            yield v
+        finally:
+            with self._lock:
+                v.users -= 1
+                if v.retired and v.users == 0:
+                    v.close()
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        with self._use() as v:
+            return _run_on(v, query, parameters)
+
+    def run_readonly(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+                     timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
+        # Untrusted text, whoever sends it: the guard refuses file access, engine settings and parser
+        # hazards; the database is opened read_only, so the engine itself refuses every write; and the
+        # query runs in a worker process (partychain.storage.sandbox) that a crash or a runaway only kills.
+        guard.check(query, parameters)
+        with self._use() as v:
+            return self._readonly_on(v, query, parameters, timeout_s=timeout_s, max_rows=max_rows)
+
+    def _readonly_on(self, v: _Version, query: str, parameters: Mapping[str, Any] | None, *,
+                     timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
+        if self.query_workers > 0:
+            return self.workers().run(v.path / GRAPH_FILE, query, dict(parameters or {}), timeout_s=timeout_s,
+                                      max_rows=max_rows)
+        conn = ladybug.Connection(v.db)
+        try:
+            conn.set_query_timeout(int(timeout_s * 1000))
+            res = conn.execute(query, dict(parameters or {}))
+            return _result(res, max_rows)
+        except RuntimeError as e:
+            msg = str(e)
+            if "Interrupted" in msg:
+                raise QueryTimeout(f"query cut off at the time limit of {timeout_s:g} s") from e
+            if "read only" in msg.lower() or "read-only" in msg.lower():
+                raise ReadOnlyViolation(f"the graph is read-only on this path: {msg}") from e
+            raise QueryError(msg) from e
+        finally:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def workers(self) -> WorkerPool:
+        """The worker processes of untrusted queries (created on first use)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self.query_workers, self.worker_limits)
+            return self._pool
+
+    def prepare_readonly(self) -> None:
+        if self.query_workers > 0:
+            self.workers().start(wait=True)
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[GraphStore]:
+        with self._use() as v:
+            yield _Pinned(self, v)
+
+    def dataset(self) -> DatasetInfo | None:
+        name = self._current_name()
+        if name is None:
+            return None
+        return _manifest(self.path / "versions" / name)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._version is not None:
+                self._version.close()
+                self._version = None
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    # --- loading ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _load_lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / ".load.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as e:
+                raise StoreError(f"another load into {self.path} is running") from e
+            yield
+        finally:
+            os.close(fd)
+
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+        from partychain.loaders import ValidatedLedger
+
+        if not isinstance(ledger, ValidatedLedger):
+            raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
+        started = time.perf_counter()
+        with self._load_lock():
+            versions = self.path / "versions"
+            versions.mkdir(exist_ok=True)
+            for stale in versions.glob("*.partial"):
+                log.warning("removing an unfinished load: %s", stale)
+                shutil.rmtree(stale, ignore_errors=True)
+            for link in self.path.glob(".current.*"):  # a load killed before its link swap (we hold the lock)
+                link.unlink(missing_ok=True)
+            fingerprint = ledger.fingerprint()
+            name = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
+            partial = versions / f"{name}.partial"
+            partial.mkdir()
+            try:
+                nodes, rels = self._write(partial / GRAPH_FILE, ledger, progress)
+                info = DatasetInfo(
+                    version=name, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    engine=self.engine, source=source, fingerprint=fingerprint, rows_in=ledger.rows_in,
+                    nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
+                    seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
+                    rows_skipped=dict(ledger.rows_skipped))
+                (partial / MANIFEST).write_text(json.dumps(info.to_dict(), ensure_ascii=False, indent=1),
+                                                encoding="utf-8")
+                for f in partial.iterdir():
+                    with open(f, "rb") as fh:
+                        os.fsync(fh.fileno())
+                final = versions / name
+                partial.rename(final)
+                _fsync_dir(versions)
+                tmp_link = self.path / f".current.{os.getpid()}"
+                with contextlib.suppress(FileNotFoundError):
+                    tmp_link.unlink()
+                tmp_link.symlink_to(Path("versions") / name)
+                os.replace(tmp_link, self.current_link)
+                _fsync_dir(self.path)
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise
+            self._prune(versions, keep=name)
+            log.info("loaded %s: %d nodes, %d relationships in %.1f s", name, sum(nodes.values()),
+                     sum(rels.values()), info.seconds)
+            return info
+
+    def _write(self, file: Path, ledger: Any, progress: Progress | None) -> tuple[dict[str, int], dict[str, int]]:
+        db = ladybug.Database(str(file), max_num_threads=self.threads)
+        conn = ladybug.Connection(db)
+        try:
+            # COPYs share a transaction until COMMIT_ROWS rows are in it: a commit costs ~20 ms of fixed
+            # overhead (many small tables), while one transaction over a province holds twice the memory
+            # and runs 25 % slower (the build is atomic anyway: it becomes visible only by the swap)
+            batch = _Batches(conn)
+            batch.before(0)  # the schema goes in the first transaction
+            for stmt in ladybug_ddl():
+                conn.execute(stmt)
+            steps = len(ledger.nodes) + len(ledger.rels)
+            done = 0
+            nodes: dict[str, int] = {}
+            for label, frame in ledger.nodes.items():
+                batch.before(len(frame))
+                conn.execute(f"COPY {label} FROM $rows", {"rows": _arrow_table(frame, properties_of(NODES[label]))})
+                nodes[label] = len(frame)
+                done += 1
+                if progress:
+                    progress(f"nodes {label}", done, steps)
+            rels: dict[str, int] = {}
+            for (rtype, a, b), frame in ledger.rels.items():
+                rows = _arrow_table(frame, properties_of(RELS[rtype]), endpoints=True)
+                batch.before(len(frame))
+                conn.execute(f"COPY {rtype} FROM $rows (from='{a}', to='{b}')", {"rows": rows})
+                rels[rtype] = rels.get(rtype, 0) + len(frame)
+                done += 1
+                if progress:
+                    progress(f"relationships {rtype} {a}→{b}", done, steps)
+            batch.commit()
+            conn.execute("CHECKPOINT")
+        finally:
+            conn.close()
+            db.close()
+        return nodes, rels
+
+    def _prune(self, versions: Path, keep: str) -> None:
+        done = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
+        old = [p for p in done if p.name != keep][: max(0, len(done) - self.keep_versions)]
+        for p in old:
+            shutil.rmtree(p, ignore_errors=True)
+            log.info("removed old graph version %s", p.name)
+
+
+COMMIT_ROWS = 1_000_000
+"""A load commits its open transaction before a COPY that would take it past this many rows."""
+
+
+class _Batches:
+    """Groups COPYs into transactions of at most :data:`COMMIT_ROWS` rows (a bigger COPY gets its own)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.rows = 0
+        self.open = False
+
+    def before(self, rows: int) -> None:
+        if self.open and self.rows + rows > COMMIT_ROWS:
+            self.commit()
+        if not self.open:
+            self.conn.execute("BEGIN TRANSACTION")
+            self.open, self.rows = True, 0
+        self.rows += rows
+
+    def commit(self) -> None:
+        if self.open:
+            self.conn.execute("COMMIT")
+            self.open = False
+
+
+def _arrow_table(frame: Any, specs: dict[str, PropertySpec], *, endpoints: bool = False) -> pa.Table:
+    """A frame of model properties as an Arrow table in model order (``from``/``to`` first for relationships).
+
+    Arrow-backed columns (what the validator produces) are handed over without copying;
+    object columns (``None`` for missing) are converted.
+    """
+    from partychain.loaders.validate import arrow_table
+
+    return arrow_table(frame, specs, endpoints=endpoints)

@@ -1,0 +1,584 @@
+"""The Neo4j engine: a Neo4j 5 server behind the official driver.
+
+Reading
+-------
+``run`` (trusted text: the catalog, text generated from the model) runs in a managed
+read transaction routed to a reader (``execute_query(..., routing_=READ)``), values only
+as parameters.  ``run_readonly`` (untrusted researcher Cypher) passes the text through
+:func:`partychain.storage.guard.check` and opens a session with
+``default_access_mode=READ_ACCESS`` and sends ``neo4j.Query(text, timeout=...)``: the
+*server* refuses writes in a read transaction (``Neo.ClientError.Statement.AccessMode``)
+and terminates the transaction at the time limit; at most ``max_rows`` rows are pulled
+(``fetch_size`` is capped too).  Neo4j errors become partychain errors
+(:func:`map_error`).  Result values are normalised like the embedded engine's: nodes
+become their model properties plus ``_label``, relationships their properties plus
+``_type``, temporal values ISO strings.
+
+Loading: one transaction, old graph or new graph
+------------------------------------------------
+``load`` first creates the model's uniqueness constraints (``neo4j_constraints()``, plus
+one on the manifest) and waits for their indexes: schema changes cannot share a
+transaction with data writes, and they are the same for every dataset.  Then the whole
+replace runs in **one explicit write transaction**:
+
+1. ``MERGE (d:_Dataset {id: 'current'}) SET d.loading = $version`` — takes the write lock
+   on the manifest first, so a second concurrent load waits instead of interleaving;
+2. ``MATCH (n) WHERE NOT n:_Dataset DETACH DELETE n`` — the old graph;
+3. per label, batches of ``UNWIND $rows AS row CREATE (n:Label) SET n = row``;
+4. per relationship endpoint pair, batches of ``UNWIND $rows AS row
+   MATCH (a:A {key: row.from}) MATCH (b:B {key: row.to}) CREATE (a)-[r:TYPE]->(b) SET r = row.props``
+   (two key-anchored ``MATCH`` clauses served by the uniqueness constraints, not a
+   comma cross product); every batch must create exactly one relationship per row, or
+   the load fails;
+5. the manifest (:class:`DatasetInfo` as JSON) on the ``_Dataset`` node; commit.
+
+Deleting in batches committed one by one would *not* be atomic, so nothing is committed
+before the end: readers keep seeing the previous graph (uncommitted writes are invisible
+to other transactions) until the commit makes the new one visible at once, and any
+failure (a bad batch, a lost connection, a killed process) rolls everything back.  The
+price is memory: Neo4j keeps the whole transaction state on the heap, bounded by
+``db.memory.transaction.total.max`` / ``db.memory.transaction.max``; a province-scale
+*first* load should go through ``partychain export --format neo4j-admin`` and
+``neo4j-admin database import full`` instead (see ``docs/neo4j.md``).
+
+``_Dataset`` is the one label outside the model: a single node holding the manifest.
+:meth:`Neo4jStore.counts` leaves it out; the raw ``count_nodes`` query does list it.
+
+Why the write statements are generated in Python, not query files
+-----------------------------------------------------------------
+Labels and relationship types cannot be Cypher parameters, so a query file per label
+would be 17 + 39 near-identical files.  The statements are generated from the model (like
+the DDL in :mod:`partychain.graph_model.ddl`) by :func:`node_statement` and
+:func:`relationship_statement`: identifiers come only from the model, every value goes in
+``$rows``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import neo4j
+import pandas as pd
+from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, RoutingControl
+from neo4j import exceptions as nx
+from neo4j import time as ntime
+from neo4j.graph import Node as NeoNode
+from neo4j.graph import Path as NeoPath
+from neo4j.graph import Relationship as NeoRelationship
+
+from partychain import __version__
+from partychain.errors import (
+    ConfigError,
+    PartychainError,
+    QueryError,
+    QueryTimeout,
+    ReadOnlyViolation,
+    StoreError,
+)
+from partychain.graph_model import NODES, RELS, neo4j_constraints, properties_of
+from partychain.graph_model.properties import PropertySpec
+
+from . import guard
+from .base import DatasetInfo, GraphStore, Progress, QueryResult, normalize_value
+
+if TYPE_CHECKING:
+    from partychain.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DATASET_LABEL = "_Dataset"
+DATASET_ID = "current"
+DATASET_CONSTRAINT = (f"CREATE CONSTRAINT partychain_dataset_id_unique IF NOT EXISTS "
+                      f"FOR (n:{DATASET_LABEL}) REQUIRE n.id IS UNIQUE")
+AWAIT_INDEXES_S = 300
+
+# --- Neo4j status codes ----------------------------------------------------------
+
+READ_ONLY_CODES = frozenset({
+    "Neo.ClientError.Statement.AccessMode",  # write in a READ transaction
+    "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+})
+TIMEOUT_CODES = frozenset({
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.ClientError.Transaction.Terminated",
+    "Neo.TransientError.Transaction.Terminated",
+    "Neo.ClientError.Transaction.LockClientStopped",
+    "Neo.TransientError.Transaction.LockClientStopped",
+})
+MEMORY_CODES = frozenset({
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+    "Neo.TransientError.General.OutOfMemoryError",
+})
+UNAVAILABLE_CODES = frozenset({
+    "Neo.TransientError.General.DatabaseUnavailable",
+    "Neo.ClientError.Database.DatabaseNotFound",
+})
+AUTH_CODES = frozenset({
+    "Neo.ClientError.Security.Unauthorized",
+    "Neo.ClientError.Security.AuthenticationRateLimit",
+    "Neo.ClientError.Security.CredentialsExpired",
+})
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+# Fail fast when the server is down: the driver's own default retries managed reads for 30 s.
+DEFAULT_DRIVER_CONFIG: dict[str, Any] = {"max_transaction_retry_time": 5.0, "connection_timeout": 5.0}
+
+
+def _is_write_refusal(message: str) -> bool:
+    # Neo4j 5 refuses a write in a READ transaction as Security.Forbidden, e.g. "Create node with
+    # labels 'X' on database 'neo4j' is not allowed for user 'neo4j' with roles [PUBLIC, admin]
+    # overridden by READ."; a read-only role or database says "write" / "read only".
+    low = message.lower()
+    return any(s in low for s in ("overridden by read", "writ", "read only", "read-only", "read access mode"))
+
+
+def map_error(exc: BaseException, *, timeout_s: float | None = None, where: str = "Neo4j") -> PartychainError:
+    """The partychain error for a driver or server error (the caller raises it ``from exc``).
+
+    >>> from neo4j.exceptions import ServiceUnavailable
+    >>> type(map_error(ServiceUnavailable("no route"))).__name__
+    'StoreError'
+    """
+    if isinstance(exc, PartychainError):
+        return exc
+    if isinstance(exc, nx.Neo4jError):
+        code = exc.code or ""
+        msg = exc.message or str(exc)
+        if code in READ_ONLY_CODES or (code == "Neo.ClientError.Security.Forbidden" and _is_write_refusal(msg)):
+            return ReadOnlyViolation(f"the graph is read-only on this path: {msg}")
+        if code in TIMEOUT_CODES:
+            limit = f" of {timeout_s:g} s" if timeout_s is not None else ""
+            return QueryTimeout(f"query cut off at the time limit{limit} ({code}: {msg})")
+        if code in MEMORY_CODES:
+            return QueryError(f"{where} ran out of transaction memory ({code}): {msg}")
+        if code in UNAVAILABLE_CODES:
+            return StoreError(f"{where} is unavailable ({code}): {msg}")
+        if code in AUTH_CODES:
+            return StoreError(f"{where} refused the credentials ({code}): {msg}; "
+                              "check PARTYCHAIN_NEO4J_USER and PARTYCHAIN_NEO4J_PASSWORD")
+        return QueryError(f"{code}: {msg}" if code else msg)
+    if isinstance(exc, nx.ConfigurationError):
+        return ConfigError(f"Neo4j driver configuration: {exc}")
+    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
+        return StoreError(f"{where} is unavailable: {exc}")
+    if isinstance(exc, nx.DriverError):
+        return StoreError(f"{where} driver error: {exc}")
+    return StoreError(f"{where}: {exc}")
+
+
+# --- generated write statements ------------------------------------------------------
+
+
+def node_statement(label: str) -> str:
+    """The batched write of one label's nodes; rows are maps of model properties.
+
+    >>> node_statement("Village")
+    'UNWIND $rows AS row CREATE (n:Village) SET n = row'
+    """
+    if label not in NODES:
+        raise ValueError(f"unknown node label {label!r}")
+    return f"UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+
+
+def relationship_statement(rtype: str, from_label: str, to_label: str) -> str:
+    """The batched write of one relationship type between one endpoint pair.
+
+    Rows are ``{from: key, to: key}`` plus ``props`` when the type has properties.
+
+    >>> for clause in relationship_statement("DRIVES", "PartyMember", "Household").split(" MATCH "):
+    ...     print(clause)
+    UNWIND $rows AS row
+    (a:PartyMember {id: row.from})
+    (b:Household {id: row.to}) CREATE (a)-[r:DRIVES]->(b) SET r = row.props
+    """
+    rel = RELS.get(rtype)
+    if rel is None:
+        raise ValueError(f"unknown relationship type {rtype!r}")
+    if (from_label, to_label) not in rel.ENDPOINTS:
+        raise ValueError(f"{rtype} does not connect {from_label} to {to_label}")
+    ka, kb = NODES[from_label].KEY, NODES[to_label].KEY
+    text = (f"UNWIND $rows AS row MATCH (a:{from_label} {{{ka}: row.from}}) "
+            f"MATCH (b:{to_label} {{{kb}: row.to}}) CREATE (a)-[r:{rtype}]->(b)")
+    return text + " SET r = row.props" if properties_of(rel) else text
+
+
+def write_statements() -> dict[str, str]:
+    """Every generated write statement, by ``label`` or ``TYPE:From->To`` (for review and lint)."""
+    out = {label: node_statement(label) for label in NODES}
+    for rtype, rel in RELS.items():
+        for a, b in rel.ENDPOINTS:
+            out[f"{rtype}:{a}->{b}"] = relationship_statement(rtype, a, b)
+    return out
+
+
+def batches(rows: Any, size: int) -> Iterator[Any]:
+    """Consecutive slices of at most ``size`` rows (of a list, or a DataFrame by position).
+
+    >>> [list(b) for b in batches([1, 2, 3, 4, 5], 2)]
+    [[1, 2], [3, 4], [5]]
+    """
+    if size < 1:
+        raise ValueError(f"batch size must be at least 1, not {size}")
+    take = rows.iloc if hasattr(rows, "iloc") else rows
+    for start in range(0, len(rows), size):
+        yield take[start:start + size]
+
+
+# --- ledger frames -> parameter rows -----------------------------------------------------
+
+
+def _missing(x: Any) -> bool:
+    if x is None or x is pd.NaT or x is pd.NA:  # NaT is a datetime instance: test it first
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    if isinstance(x, str | bool | int | list | tuple | dict | dt.date):
+        return False
+    try:
+        return bool(pd.isna(x))  # pd.NA, pd.NaT, numpy NaN
+    except (TypeError, ValueError):  # an array
+        return False
+
+
+def _scalar(x: Any, spec: PropertySpec) -> Any:
+    if _missing(x):
+        return None
+    if spec.type == "string":
+        return str(x)
+    if spec.type == "int":
+        return int(x)
+    if spec.type == "float":
+        return float(x)
+    if spec.type == "bool":
+        return bool(x)
+    # date
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    if isinstance(x, str):
+        return dt.date.fromisoformat(x)
+    return pd.Timestamp(x).date()
+
+
+def cell(x: Any, spec: PropertySpec) -> Any:
+    """A frame cell as the Python value the driver sends for the property's model type.
+
+    Types follow the model, not the frame (an integral float property stays a float), so
+    Neo4j stores what the embedded engine stores and both checksum alike.
+
+    >>> from partychain.graph_model import NODES, properties_of
+    >>> cell(float("nan"), properties_of(NODES["Household"])["size"]) is None
+    True
+    >>> cell(800, properties_of(NODES["Base"])["scale"])
+    800.0
+    """
+    if spec.is_list:
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return None
+        return [_scalar(v, spec) for v in list(x)]
+    return _scalar(x, spec)
+
+
+def node_rows(frame: pd.DataFrame, label: str) -> list[dict[str, Any]]:
+    """The rows of a node frame as property maps (missing values → null → property not set)."""
+    specs = properties_of(NODES[label])
+    n = len(frame)
+    cols = {name: frame[name].tolist() if name in frame.columns else [None] * n for name in specs}
+    return [{name: cell(cols[name][i], spec) for name, spec in specs.items()} for i in range(n)]
+
+
+def relationship_rows(frame: pd.DataFrame, rtype: str, from_label: str, to_label: str) -> list[dict[str, Any]]:
+    """The rows of a relationship frame as ``{from, to[, props]}`` maps."""
+    specs = properties_of(RELS[rtype])
+    ka = properties_of(NODES[from_label])[NODES[from_label].KEY]
+    kb = properties_of(NODES[to_label])[NODES[to_label].KEY]
+    n = len(frame)
+    froms, tos = frame["from"].tolist(), frame["to"].tolist()
+    cols = {name: frame[name].tolist() if name in frame.columns else [None] * n for name in specs}
+    rows: list[dict[str, Any]] = []
+    for i in range(n):
+        row: dict[str, Any] = {"from": cell(froms[i], ka), "to": cell(tos[i], kb)}
+        if specs:
+            row["props"] = {name: cell(cols[name][i], spec) for name, spec in specs.items()}
+        rows.append(row)
+    return rows
+
+
+# --- result values ---------------------------------------------------------------------
+
+
+def _model_props(props: Mapping[str, Any], model: Any) -> dict[str, Any]:
+    if model is None:
+        return {k: to_python(v) for k, v in props.items()}
+    return {name: to_python(props.get(name)) for name in properties_of(model)}
+
+
+def to_python(v: Any) -> Any:
+    """A driver value → plain Python, shaped like the embedded engine's results."""
+    if isinstance(v, NeoNode):
+        label = next((lab for lab in v.labels if lab in NODES), None)
+        item = _model_props(v, NODES.get(label) if label else None)
+        item["_label"] = label or (sorted(v.labels)[0] if v.labels else None)
+        return item
+    if isinstance(v, NeoRelationship):
+        item = _model_props(v, RELS.get(v.type))
+        item["_type"] = v.type
+        return item
+    if isinstance(v, NeoPath):
+        return {"_nodes": [to_python(n) for n in v.nodes], "_rels": [to_python(r) for r in v.relationships]}
+    if isinstance(v, ntime.Date | ntime.DateTime):
+        return v.to_native().isoformat()
+    if isinstance(v, ntime.Time):
+        return v.iso_format()
+    if isinstance(v, ntime.Duration):
+        return v.iso_format()
+    if isinstance(v, list | tuple):
+        return [to_python(x) for x in v]
+    if isinstance(v, dict):
+        return {k: to_python(x) for k, x in v.items()}
+    return normalize_value(v)
+
+
+def _row(record: neo4j.Record) -> list[Any]:
+    return [to_python(v) for v in record.values()]
+
+
+# --- the store -------------------------------------------------------------------------
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j 5 server.  The driver is created on first use; nothing connects before."""
+
+    engine: ClassVar[str] = "neo4j"
+    dialect: ClassVar[str] = "neo4j"
+
+    def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str = "neo4j",
+                 batch_size: int = 5_000, driver_config: Mapping[str, Any] | None = None) -> None:
+        if not uri:
+            raise ConfigError("no Neo4j URI: set PARTYCHAIN_NEO4J_URI (e.g. bolt://localhost:7687)")
+        if uri.split("://", 1)[0] not in BOLT_SCHEMES:
+            raise ConfigError(f"PARTYCHAIN_NEO4J_URI {uri!r} is not a Bolt URI; expected one of "
+                              f"{', '.join(s + '://' for s in BOLT_SCHEMES)} (e.g. bolt://localhost:7687)")
+        if batch_size < 1:
+            raise ConfigError(f"neo4j batch size must be at least 1, not {batch_size}")
+        self.uri = uri
+        self.user = user
+        self._password = password
+        self.database = database
+        self.batch_size = batch_size
+        self._driver_config = dict(driver_config or {})
+        self._driver: neo4j.Driver | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Neo4jStore:
+        """The store configured by ``PARTYCHAIN_NEO4J_*`` settings."""
+        if not settings.neo4j_uri:
+            raise ConfigError("engine is neo4j but PARTYCHAIN_NEO4J_URI is not set")
+        return cls(settings.neo4j_uri, user=settings.neo4j_user,
+                   password=settings.neo4j_password.get_secret_value(), database=settings.neo4j_database,
+                   batch_size=settings.neo4j_batch_size)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, database={self.database!r})"
+
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The driver, created on first use (thread-safe; one pool per store)."""
+        with self._lock:
+            if self._driver is None:
+                auth = (self.user, self._password) if self._password else None
+                config = {"user_agent": f"partychain/{__version__}", **DEFAULT_DRIVER_CONFIG,
+                          **self._driver_config}
+                try:
+                    self._driver = GraphDatabase.driver(self.uri, auth=auth, **config)
+                except ValueError as e:
+                    raise ConfigError(f"invalid PARTYCHAIN_NEO4J_URI {self.uri!r}: {e}") from e
+                except nx.DriverError as e:
+                    raise map_error(e, where=f"Neo4j at {self.uri}") from e
+            return self._driver
+
+    def close(self) -> None:
+        with self._lock:
+            if self._driver is not None:
+                with contextlib.suppress(Exception):
+                    self._driver.close()
+                self._driver = None
+
+    def _session(self, access_mode: str, **config: Any) -> neo4j.Session:
+        # Chained to execute_query's bookmarks: on a cluster, reads after a load see it.
+        return self.driver.session(database=self.database, default_access_mode=access_mode,
+                                   bookmark_manager=self.driver.execute_query_bookmark_manager, **config)
+
+    @contextlib.contextmanager
+    def _errors(self, *, timeout_s: float | None = None) -> Iterator[None]:
+        try:
+            yield
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise map_error(e, timeout_s=timeout_s, where=f"Neo4j at {self.uri}") from e
+
+    # --- reading ---------------------------------------------------------------------
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        with self._errors():
+            records, _, keys = self.driver.execute_query(
+                query, parameters_=dict(parameters or {}), routing_=RoutingControl.READ, database_=self.database)
+        return QueryResult(list(keys), [_row(r) for r in records])
+
+    def run_readonly(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+                     timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
+        # The guard refuses file and network access (LOAD CSV, apoc.load.*), other databases (USE),
+        # procedures beyond schema discovery and other users' queries (SHOW TRANSACTIONS); READ access
+        # mode: the server refuses every write; Query.timeout: the server ends the transaction at the
+        # limit.  Rows past max_rows are never pulled.
+        guard.check(query, parameters)
+        if max_rows < 0:
+            raise ValueError("max_rows must be >= 0")
+        timeout = max(float(timeout_s), 0.001)  # the driver reads 0 as "no limit"
+        rows: list[list[Any]] = []
+        cut = False
+        with self._errors(timeout_s=timeout_s), \
+                self._session(READ_ACCESS, fetch_size=max(1, min(max_rows + 1, 1_000))) as session:
+            result = session.run(neo4j.Query(query, timeout=timeout), dict(parameters or {}))
+            keys = list(result.keys())
+            for record in result:
+                if len(rows) >= max_rows:
+                    cut = True
+                    break
+                rows.append(_row(record))
+            if cut:  # discard the rest; the rows we have stand even if the server fails it later
+                with contextlib.suppress(nx.Neo4jError, nx.DriverError):
+                    result.consume()
+            else:
+                result.consume()  # surfaces a late error (e.g. a write refused at commit)
+        return QueryResult(keys, rows), cut
+
+    def iter_nodes(self, label: str) -> Iterator[list[Any]]:
+        """As :meth:`GraphStore.iter_nodes`, streamed from the server instead of read whole."""
+        model = NODES[label]
+        props = list(properties_of(model))
+        ret = ", ".join(f"n.{p} AS {p}" for p in props)
+        with self._errors(), self._session(READ_ACCESS, fetch_size=self.batch_size) as session:
+            result = session.run(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.{model.KEY}")
+            for record in result:
+                yield _row(record)
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per model label (the ``_Dataset`` manifest left out) and relationships per type."""
+        nodes, rels = super().counts()
+        nodes.pop(DATASET_LABEL, None)
+        return nodes, rels
+
+    def dataset(self) -> DatasetInfo | None:
+        res = self.run(f"MATCH (d:{DATASET_LABEL} {{id: $id}}) RETURN d.json AS json", {"id": DATASET_ID})
+        raw = res.scalar()
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return DatasetInfo(**{f.name: data[f.name] for f in dataclasses.fields(DatasetInfo) if f.name in data})
+
+    # --- loading ---------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create the model's uniqueness constraints (idempotent) and wait for their indexes."""
+        with self._errors(), self._session(WRITE_ACCESS) as session:
+            for stmt in [*neo4j_constraints(), DATASET_CONSTRAINT]:
+                session.run(stmt).consume()
+            session.run("CALL db.awaitIndexes($s)", {"s": AWAIT_INDEXES_S}).consume()
+
+    def _write_batch(self, tx: neo4j.Transaction, statement: str, rows: Sequence[Mapping[str, Any]]) -> Any:
+        """Run one batch inside the load transaction; returns the summary's counters."""
+        return tx.run(statement, {"rows": list(rows)}).consume().counters
+
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+        from partychain.loaders import ValidatedLedger
+
+        if not isinstance(ledger, ValidatedLedger):
+            raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
+        started = time.perf_counter()
+        fingerprint = ledger.fingerprint()
+        version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
+        steps = 3 + len(ledger.nodes) + len(ledger.rels)
+        done = 0
+
+        def step(what: str) -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(what, done, steps)
+
+        self.ensure_schema()
+        step("constraints")
+        where = f"Neo4j at {self.uri}"
+        try:
+            with self._session(WRITE_ACCESS) as session:
+                tx = session.begin_transaction(metadata={"app": "partychain", "op": "load", "version": version})
+                try:
+                    nodes, rels = self._replace(tx, ledger, version, step)
+                    info = DatasetInfo(
+                        version=version, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        engine=self.engine, source=source, fingerprint=fingerprint, rows_in=dict(ledger.rows_in),
+                        nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
+                        seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
+                        rows_skipped=dict(ledger.rows_skipped))
+                    tx.run(f"MATCH (d:{DATASET_LABEL} {{id: $id}}) "
+                           "SET d.json = $json, d.version = $version, d.loaded_at = $loaded_at, d.loading = null",
+                           {"id": DATASET_ID, "json": json.dumps(info.to_dict(), ensure_ascii=False),
+                            "version": version, "loaded_at": info.loaded_at}).consume()
+                    tx.commit()
+                    step("committed")
+                finally:
+                    if not tx.closed():
+                        tx.close()  # rolls back: the previous dataset stays
+        except nx.IncompleteCommit as e:
+            raise StoreError(f"the connection to {where} was lost during the commit: the new dataset may or may "
+                             "not be in place; `partychain stats` shows which one is loaded") from e
+        except (nx.Neo4jError, nx.DriverError) as e:
+            err = map_error(e, where=where)
+            raise type(err)(f"load failed, the previous dataset is unchanged: {err}") from e
+        log.info("loaded %s into %s: %d nodes, %d relationships in %.1f s", version, self.uri,
+                 sum(nodes.values()), sum(rels.values()), time.perf_counter() - started)
+        return info
+
+    def _replace(self, tx: neo4j.Transaction, ledger: Any, version: str,
+                 step: Any) -> tuple[dict[str, int], dict[str, int]]:
+        """Everything inside the load transaction before the manifest: lock, delete, write."""
+        tx.run(f"MERGE (d:{DATASET_LABEL} {{id: $id}}) SET d.loading = $version",
+               {"id": DATASET_ID, "version": version}).consume()
+        tx.run(f"MATCH (n) WHERE NOT n:{DATASET_LABEL} DETACH DELETE n").consume()
+        step("old graph deleted")
+        nodes: dict[str, int] = {}
+        for label, frame in ledger.nodes.items():
+            stmt = node_statement(label)
+            for part in batches(frame, self.batch_size):  # rows are built one batch at a time
+                batch = node_rows(part, label)
+                created = self._write_batch(tx, stmt, batch).nodes_created
+                if created != len(batch):
+                    raise StoreError(f"load failed, the previous dataset is unchanged: {label}: "
+                                     f"{len(batch)} rows gave {created} nodes")
+            nodes[label] = nodes.get(label, 0) + len(frame)
+            step(f"nodes {label}")
+        rels: dict[str, int] = {}
+        for (rtype, a, b), frame in ledger.rels.items():
+            stmt = relationship_statement(rtype, a, b)
+            for part in batches(frame, self.batch_size):
+                batch = relationship_rows(part, rtype, a, b)
+                created = self._write_batch(tx, stmt, batch).relationships_created
+                if created != len(batch):
+                    raise StoreError(f"load failed, the previous dataset is unchanged: {rtype} {a}→{b}: "
+                                     f"{len(batch) - created} of {len(batch)} rows did not find both endpoints")
+            rels[rtype] = rels.get(rtype, 0) + len(frame)
+            step(f"relationships {rtype} {a}→{b}")
+        return nodes, rels
+
