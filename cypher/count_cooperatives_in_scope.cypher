@@ -1,0 +1,12 @@
+// Counts cooperatives located in a division, with and without a party organization running
+// them (an incoming RUNS from a branch), and the 村社合一 demonstration points among them.
+// params:
+// - $scope: division code (county, town or village); required
+// columns: cooperatives, cooperatives_with_party_org, demo_points, demo_points_with_party_org (int)
+MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope
+WITH c, EXISTS { MATCH (:Branch)-[:RUNS]->(c) } AS run
+RETURN count(c) AS cooperatives,
+       count(CASE WHEN run THEN 1 END) AS cooperatives_with_party_org,
+       count(CASE WHEN c.demo_point THEN 1 END) AS demo_points,
+       count(CASE WHEN c.demo_point AND run THEN 1 END) AS demo_points_with_party_org

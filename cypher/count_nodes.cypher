@@ -1,0 +1,5 @@
+// Counts the nodes of every label.
+// params: none
+// columns: label (string; a one-element list on Neo4j, normalised by the caller), n (int)
+MATCH (n)
+RETURN labels(n) AS label, count(*) AS n

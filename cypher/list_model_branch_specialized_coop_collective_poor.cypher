@@ -1,0 +1,27 @@
+// Instances of linkage model 2, branch + specialized cooperative + collective economy + poor
+// households (支部+专业合作社+村集体经济+贫困户). One instance is one (Branch, Cooperative) pair
+// where the branch RUNS the cooperative, the cooperative's kind is 'specialized', at least one
+// village collective HOLDS_SHARE in it, and at least one poor household JOINED it.
+// An instance is in a division when its cooperative is LOCATED_IN a village of the division.
+// params:
+// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
+// - $skip: int >= 0; required (rows to skip)
+// - $limit: int >= 1; required (page size)
+// columns: org_id, org_name (the branch), unit_id, unit_name (the cooperative),
+//   village_code, village_name (the cooperative's), households (int: poor households joined),
+//   total (int: all instances in scope, the same on every row; a page past the end has no rows)
+MATCH (b:Branch)-[:RUNS]->(c:Cooperative)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND c.kind = 'specialized'
+  AND EXISTS { MATCH (:Village)-[:HOLDS_SHARE]->(c) }
+MATCH (h:Household)-[:JOINED]->(c)
+WHERE h.poor
+WITH b, c, v, count(DISTINCT h) AS households
+WITH collect({org_id: b.id, org_name: b.name, unit_id: c.id, unit_name: c.name, village_code: v.code,
+              village_name: v.name, households: households}) AS items
+UNWIND items AS it
+RETURN it.org_id AS org_id, it.org_name AS org_name, it.unit_id AS unit_id, it.unit_name AS unit_name,
+       it.village_code AS village_code, it.village_name AS village_name, it.households AS households,
+       size(items) AS total
+ORDER BY org_id, unit_id
+SKIP $skip
+LIMIT $limit

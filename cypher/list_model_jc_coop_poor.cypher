@@ -1,0 +1,27 @@
+// Instances of linkage model 1, joint committee + cooperative + poor households
+// (联合党委+合作社+贫困户). One instance is one (JointCommittee, Cooperative) pair where the
+// joint committee LEADS the cooperative directly and at least one poor household JOINED it.
+// (A cooperative run by a branch somewhere under a joint committee is not an instance: that is
+// the ordinary chain, counted by model 2 when its other conditions hold.)
+// An instance is in a division when its cooperative is LOCATED_IN a village of the division.
+// params:
+// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
+// - $skip: int >= 0; required (rows to skip)
+// - $limit: int >= 1; required (page size)
+// columns: org_id, org_name (the joint committee), unit_id, unit_name (the cooperative),
+//   village_code, village_name (the cooperative's), households (int: poor households joined),
+//   total (int: all instances in scope, the same on every row; a page past the end has no rows)
+MATCH (j:JointCommittee)-[:LEADS]->(c:Cooperative)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope
+MATCH (h:Household)-[:JOINED]->(c)
+WHERE h.poor
+WITH j, c, v, count(DISTINCT h) AS households
+WITH collect({org_id: j.id, org_name: j.name, unit_id: c.id, unit_name: c.name, village_code: v.code,
+              village_name: v.name, households: households}) AS items
+UNWIND items AS it
+RETURN it.org_id AS org_id, it.org_name AS org_name, it.unit_id AS unit_id, it.unit_name AS unit_name,
+       it.village_code AS village_code, it.village_name AS village_name, it.households AS households,
+       size(items) AS total
+ORDER BY org_id, unit_id
+SKIP $skip
+LIMIT $limit

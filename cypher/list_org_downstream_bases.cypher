@@ -1,0 +1,21 @@
+// The bases downstream of a party organization (see count_org_downstream): bases built by the
+// cooperatives and companies a branch at or under it RUNS or a joint committee at or under it
+// LEADS, paged in id order.
+// params:
+// - $org_id: string; required
+// - $skip: int >= 0; required (rows to skip)
+// - $limit: int >= 1; required (page size)
+// columns: id, name, owner_id (the cooperative or company that BUILDS it), village_code, village_name,
+//   total (int: all of them, the same on every row; a page past the end has no rows)
+MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)-[:BUILDS]->(b:Base)
+WITH DISTINCT u, b
+OPTIONAL MATCH (b)-[:LOCATED_IN]->(v:Village)
+WITH collect({id: b.id, name: b.name, owner_id: u.id, village_code: v.code, village_name: v.name}) AS items
+UNWIND items AS it
+RETURN it.id AS id, it.name AS name, it.owner_id AS owner_id, it.village_code AS village_code,
+       it.village_name AS village_name, size(items) AS total
+ORDER BY id
+SKIP $skip
+LIMIT $limit

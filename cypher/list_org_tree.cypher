@@ -1,0 +1,20 @@
+// The party-organization tree under an organization (联合党委 → 片区党总支 → 党支部 → 党小组):
+// the organization itself (depth 0) and every organization under it via UNDER*1..8, each
+// with its level and its parent, ordered by depth then id.
+// params:
+// - $org_id: string; required (a JointCommittee, GeneralBranch, Branch or PartyGroup id)
+// columns: id, name, level ('joint_committee' | 'general_branch' | 'branch' | 'group', as in the
+//   party_orgs ledger table), kind, parent_id (null for a root), depth (int: UNDER hops from $org_id)
+MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH p = (n:JointCommittee|GeneralBranch|Branch|PartyGroup)-[:UNDER*0..8]->(r)
+OPTIONAL MATCH (n)-[:UNDER]->(parent:JointCommittee|GeneralBranch|Branch)
+RETURN n.id AS id, n.name AS name,
+       CASE
+         WHEN EXISTS { MATCH (x:JointCommittee) WHERE x.id = n.id } THEN 'joint_committee'
+         WHEN EXISTS { MATCH (x:GeneralBranch) WHERE x.id = n.id } THEN 'general_branch'
+         WHEN EXISTS { MATCH (x:Branch) WHERE x.id = n.id } THEN 'branch'
+         ELSE 'group'
+       END AS level,
+       n.kind AS kind, parent.id AS parent_id, length(p) AS depth
+ORDER BY depth, id

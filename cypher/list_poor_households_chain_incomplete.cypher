@@ -1,0 +1,36 @@
+// Gap list behind poor_chain_complete: poor households living in a division none of whose
+// leadership chains (see list_household_chains) reaches a JointCommittee, paged in id order,
+// with where the furthest chain stops:
+//   'member'          no member drives the household
+//   'base'            its members are linked to no base
+//   'party_org'       no branch runs, and no joint committee leads, the bases' owners
+//   'joint_committee' the branches running the owners are under no joint committee
+// name is the head of household's name, personal data: callers that publish results mask it.
+// params:
+// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
+// - $skip: int >= 0; required (rows to skip)
+// - $limit: int >= 1; required (page size)
+// columns: id, name (head_name), village_code, village_name, breaks_at (string, above),
+//   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+MATCH (h:Household)-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND h.poor
+  AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
+                         <-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
+  AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative)
+                         <-[:LEADS]-(:JointCommittee) }
+WITH h, v,
+     CASE
+       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember) } THEN 'member'
+       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base) } THEN 'base'
+       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
+                               <-[:RUNS]-(:Branch) } THEN 'party_org'
+       ELSE 'joint_committee'
+     END AS breaks_at
+WITH collect({id: h.id, name: h.head_name, village_code: v.code, village_name: v.name, breaks_at: breaks_at})
+     AS items
+UNWIND items AS it
+RETURN it.id AS id, it.name AS name, it.village_code AS village_code, it.village_name AS village_name,
+       it.breaks_at AS breaks_at, size(items) AS total
+ORDER BY id
+SKIP $skip
+LIMIT $limit
