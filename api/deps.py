@@ -1,0 +1,87 @@
+"""Dependencies of the endpoints, as ``Annotated`` aliases: the store, the settings, the caller's role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from partychain.settings import Settings
+from partychain.storage.base import GraphStore
+
+from .access_log import request_context
+from .auth import FailureLimiter, KeyRing, Role
+from .problems import ApiError
+
+_bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer KEY`")
+
+
+def get_store(request: Request) -> Iterator[GraphStore]:
+    """The store, pinned to one graph version for the whole request: a load landing meanwhile cannot
+    mix old and new answers in one response (counts of one version beside the manifest of another)."""
+    with request.app.state.store.pinned() as store:
+        yield store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def current_role(request: Request,
+                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None) -> Role:
+    """The caller's role from ``Authorization: Bearer KEY`` (anonymous without the header)."""
+    header = request.headers.get("authorization")
+    ctx = request_context(request.scope)
+    if header is None:
+        ctx["role"] = Role.anonymous.name
+        return Role.anonymous
+    limiter: FailureLimiter = request.app.state.auth_failures
+    client = _client(request)
+    retry = limiter.retry_after(client)
+    if retry is not None:
+        ctx["role"] = "rate-limited"
+        raise ApiError(429, "too-many-auth-failures", "too many failed authentications from this address",
+                       headers={"Retry-After": str(retry)})
+    scheme, _sep, token = header.strip().partition(" ")
+    keys: KeyRing = request.app.state.keys
+    role = keys.role_of(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if role is None:
+        limiter.record(client)
+        ctx["role"] = "unauthenticated"
+        raise ApiError(401, "unauthorized", "unknown API key (send `Authorization: Bearer KEY`)",
+                       headers={"WWW-Authenticate": "Bearer"})
+    ctx["role"] = role.name
+    return role
+
+
+RoleDep = Annotated[Role, Depends(current_role)]
+
+
+def require(minimum: Role) -> Callable[[Role], Role]:
+    """A dependency that lets roles from ``minimum`` up through and answers 403 to the others."""
+
+    def check(role: RoleDep) -> Role:
+        if role < minimum:
+            raise ApiError(403, "forbidden",
+                           f"this endpoint needs the role {minimum.name} or higher; "
+                           f"send `Authorization: Bearer KEY` with such a key")
+        return role
+
+    return check
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ResearcherDep = Annotated[Role, Depends(require(Role.researcher))]
+
+ScopeQuery = Annotated[str, Query(
+    min_length=1, max_length=32,
+    description="division code: 6 digits county, 9 town, 12 village (a shorter prefix for a prefecture "
+                "or province); 400 when malformed, 404 when no such division is loaded",
+    examples=["520628"])]

@@ -1,0 +1,46 @@
+"""Aggregates, open to anonymous callers: coverage, linkage-model counts, reported vs computed figures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from partychain import linkage
+from partychain.figures import figures as compute_figures
+
+from .deps import ScopeQuery, StoreDep
+from .paging import PageDep, page_of
+from .problems import problem_responses
+from .routing import MaskingRoute
+from .schemas import Coverage, Figures, ModelCounts
+
+router = APIRouter(route_class=MaskingRoute, tags=["aggregates"],
+                   responses=problem_responses(400, 401, 404, 422, 429, 503))
+
+
+@router.get("/coverage", response_model=Coverage)
+def coverage(scope: ScopeQuery, store: StoreDep) -> dict[str, Any]:
+    """How much of the industry chain a party organization reaches in a division, metric by metric."""
+    linkage.check_scope(store, scope)
+    return {"scope": scope, "metrics": linkage.coverage(store, scope)}
+
+
+@router.get("/models", response_model=ModelCounts)
+def model_counts(scope: ScopeQuery, store: StoreDep) -> dict[str, Any]:
+    """Instances of the four linkage models the county report names, counted in a division."""
+    linkage.check_scope(store, scope)
+    return {"scope": scope, "counts": linkage.model_counts(store, scope)}
+
+
+@router.get("/figures", response_model=Figures)
+def figures(
+    store: StoreDep, page: PageDep,
+    scope: Annotated[str, Query(max_length=32, description="division code; empty for every reported scope",
+                                examples=["520628"])] = "",
+) -> dict[str, Any]:
+    """Published figures beside the values computed from the graph (match, mismatch, not computable)."""
+    if scope:
+        linkage.check_scope(store, scope)
+    rows = compute_figures(store, scope=scope)
+    return {"scope": scope, **page_of(rows, page)}
