@@ -1,0 +1,27 @@
+# partychain: the CLI and the HTTP API in one image (docker-compose.yml runs it as `api` and `loader`).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# An unprivileged user owns nothing but its home; the embedded graph (if used) lives there.
+RUN groupadd --system --gid 10001 partychain \
+ && useradd --system --uid 10001 --gid partychain --create-home --home-dir /home/partychain partychain
+
+WORKDIR /opt/partychain
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY graph_model ./graph_model
+COPY loaders ./loaders
+COPY api ./api
+COPY cypher ./cypher
+RUN pip install . && partychain --help > /dev/null
+
+USER partychain
+WORKDIR /home/partychain
+ENV PARTYCHAIN_DB=/home/partychain/graph
+
+EXPOSE 8000
+CMD ["partychain", "serve", "--host", "0.0.0.0", "--port", "8000"]
