@@ -1,0 +1,63 @@
+"""The model drives everything: DDL, dictionary, personal flags, ledger columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from partychain import graph_model as gm
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_data_dictionary_is_current() -> None:
+    doc = ROOT / "docs" / "data-dictionary.md"
+    assert doc.read_text(encoding="utf-8") == gm.render_dictionary(), \
+        "docs/data-dictionary.md is stale: run `partychain dictionary --out docs/data-dictionary.md`"
+
+
+def test_schema_names_are_the_published_ones() -> None:
+    assert {n.label() for n in gm.NODE_TYPES} == {
+        "County", "Town", "Village", "DamArea", "JointCommittee", "GeneralBranch", "Branch", "PartyGroup",
+        "Cooperative", "Company", "Base", "PartyMember", "Household", "CollectiveIncome", "ReportedFigure",
+        "Source", "Industry"}
+    assert {r.TYPE for r in gm.REL_TYPES} == {
+        "PART_OF", "UNDER", "COVERS", "LEADS", "RUNS", "HEADS", "BUILDS", "CONTRACTS", "HOLDS_SHARE",
+        "LOCATED_IN", "IN_INDUSTRY", "LINKS", "MEMBER_OF", "LIVES_IN", "DRIVES", "JOINED", "EMPLOYED_AT",
+        "PAIRED_WITH", "HAS_INCOME", "FROM_SOURCE", "ABOUT"}
+
+
+def test_relationship_endpoints_use_model_labels() -> None:
+    labels = {n.label() for n in gm.NODE_TYPES}
+    for r in gm.REL_TYPES:
+        for a, b in r.ENDPOINTS:
+            assert a in labels and b in labels, r.TYPE
+
+
+def test_every_ledger_reference_creates_a_declared_relationship() -> None:
+    for t in gm.TABLES:
+        for c in t.columns:
+            if c.ref and c.ref.rel:
+                ends = set(gm.RELS[c.ref.rel].ENDPOINTS)
+                for row_label in t.labels:
+                    targets = c.ref.by_label.get(row_label, ()) if c.ref.by_label else c.ref.targets
+                    for target in targets:
+                        pair = (row_label, target) if c.ref.outgoing else (target, row_label)
+                        assert pair in ends, f"{t.name}.{c.name}: {pair} not in {c.ref.rel}"
+        if t.kind == "links":
+            assert t.rel in gm.RELS
+
+
+def test_personal_fields_are_flagged() -> None:
+    personal = {(n.label(), k) for n in gm.NODE_TYPES for k, s in gm.properties_of(n).items() if s.personal}
+    assert personal == {("PartyMember", "name"), ("PartyMember", "phone"), ("Household", "head_name"),
+                        ("Household", "id_number"), ("Household", "phone")}
+    members = gm.TABLE_BY_NAME["members"]
+    assert members.column("name").personal == "name"  # ledger columns inherit the flag
+
+
+def test_ddl_covers_every_property() -> None:
+    ddl = "\n".join(gm.ladybug_ddl())
+    for n in gm.NODE_TYPES:
+        for k in gm.properties_of(n):
+            assert f"{k} " in ddl
+    assert len(gm.neo4j_constraints()) == len(gm.NODE_TYPES)

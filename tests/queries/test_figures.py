@@ -1,0 +1,60 @@
+"""The figure metrics (``partychain.figures.compute_metrics``, from the count_* and sum_* queries) match pandas."""
+
+from __future__ import annotations
+
+import pytest
+
+from partychain.figures import METRICS, compute_metrics, figures
+
+from .conftest import Ledger
+
+
+def test_metrics_match_the_tables(ledger: Ledger) -> None:
+    for scope in ledger.samples["scopes"]:
+        got = compute_metrics(ledger.store, scope)
+        want = ledger.oracle.metrics(scope)
+        assert set(got) == {m.name for m in METRICS} == set(want)
+        for name, value in want.items():
+            assert got[name] == pytest.approx(value), (scope, name)
+
+
+def test_reported_figures_are_compared_with_the_tables(ledger: Ledger) -> None:
+    rows = figures(ledger.store)
+    reported = ledger.oracle.t["reported_figures"]
+    assert len(rows) == len(reported)
+    for r in rows:
+        if r.status == "not_computable":
+            assert r.metric not in {m.name for m in METRICS}
+            continue
+        want = ledger.oracle.metrics(r.scope_code)[r.metric]
+        assert r.computed == pytest.approx(want)
+        assert r.status == ("match" if abs(float(r.reported) - want) < 1e-9 else "mismatch")
+
+
+def test_raw_figure_queries(ledger: Ledger) -> None:
+    o = ledger.oracle
+    county = o.counties[0]
+    [people] = ledger.store.named("count_people_in_scope", scope=county).records()
+    want = o.metrics(county)
+    assert people == {k: want[k] for k in ("party_members", "households", "poor_households")}
+    rows = ledger.store.named("sum_employment_in_scope", scope=county).records()
+    assert sum(r["person_times"] for r in rows) == want["employment_person_times"]
+    assert all(isinstance(r["person_times"], int) for r in rows)  # INT128 sums come back as int
+    assert ledger.store.named("check_health").scalar() == len(o.villages)
+    [div] = ledger.store.named("get_division", code=county).records()
+    assert div["name"] == o.div_name[county] and div["level"] == "county"
+
+
+def test_node_and_relationship_counts(ledger: Ledger) -> None:
+    t = ledger.oracle.t
+    nodes, rels = ledger.store.counts()
+    d = t["divisions"]
+    assert nodes["Village"] == (d.level == "village").sum() and nodes["Town"] == (d.level == "town").sum()
+    for label, table in (("Household", "households"), ("PartyMember", "members"), ("Cooperative", "cooperatives"),
+                         ("Company", "companies"), ("Base", "bases"), ("CollectiveIncome", "village_income")):
+        assert nodes[label] == len(t[table]), label
+    for rtype, table in (("DRIVES", "member_households"), ("LINKS", "base_members"),
+                         ("JOINED", "cooperative_households"), ("EMPLOYED_AT", "employment"),
+                         ("PAIRED_WITH", "pairings"), ("CONTRACTS", "contracts"), ("HOLDS_SHARE", "shareholdings")):
+        assert rels[rtype] == len(t[table]), rtype
+    assert rels["UNDER"] == (t["party_orgs"].parent_id != "").sum()

@@ -1,0 +1,359 @@
+"""Personal data never reaches a role that may not see it, keys never reach the logs, key guessing is throttled.
+
+* Every GET endpoint of the OpenAPI schema, with its parameters filled from the mini ledger (every
+  household, organization, cooperative and village; each gap kind, model and downstream entity;
+  every page), and ``POST /cypher`` with queries that return personal values in every shape (nodes,
+  paths, scalar columns, aliases, maps, lists, ``collect()``, string functions), for the roles
+  anonymous, researcher and officer.  Every personal value of the ledger (the columns the model flags
+  personal: member names and phones, household heads' names, ID numbers and phones) is looked for in
+  every response: none may appear for anonymous or researcher callers; officers do see them.
+* All loggers at DEBUG while keys (right and wrong ones, also in a query string) are sent: no key
+  appears in any log record.
+* Failed authentication is throttled per client address: key guessing from one address, from many
+  addresses, with a spoofed ``X-Forwarded-For``, and the limiter's memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.types import Receive, Scope, Send
+
+from partychain.api.app import create_app
+from partychain.api.auth import FailureLimiter
+from partychain.graph_model import TABLES
+from partychain.loaders import check_ledger
+from partychain.storage.embedded import EmbeddedStore
+from partychain.testing import mini_ledger_path
+
+from .apikit import KEYS, PREFIX, auth, make_settings
+
+ROLES = ("anonymous", "researcher", "officer")
+
+CYPHER = [
+    "MATCH (m:PartyMember) RETURN m",
+    "MATCH (h:Household) RETURN h",
+    "MATCH (h:Household) RETURN h.head_name, h.id_number, h.phone",
+    "MATCH (h:Household) RETURN h.head_name AS a, h.id_number AS b, h.phone AS c",
+    "MATCH (m:PartyMember) WITH m.name AS x RETURN x AS y",
+    "MATCH (m:PartyMember) WITH m, m.phone AS ph RETURN ph",
+    "MATCH (m:PartyMember) RETURN m.name AS id, m.phone AS code",
+    "MATCH (h:Household) RETURN h.id_number AS `h.id`, h.head_name AS `the head`, h.phone AS 电话",
+    "MATCH (m:PartyMember) RETURN {n: m.name, p: m.phone} AS info",
+    "MATCH (h:Household) RETURN properties(h) AS p",
+    "MATCH (h:Household) WITH {k: h} AS m RETURN m AS x, m.k.head_name AS y",
+    "MATCH (m:PartyMember) RETURN [m.name, m.phone] AS l",
+    "MATCH (h:Household) RETURN collect(h.head_name) AS names, collect(h.id_number) AS ids",
+    "MATCH (h:Household) RETURN collect({n: h.head_name, i: h.id_number}) AS hs",
+    "MATCH (h:Household) RETURN collect(h) AS hs",
+    "MATCH (m:PartyMember) WITH collect(m.name) AS ns UNWIND ns AS n RETURN n",
+    "MATCH p = (m:PartyMember)-[:DRIVES]->(h:Household) RETURN p",
+    "MATCH p = (m:PartyMember)-[:DRIVES]->(h:Household) RETURN nodes(p) AS ns, relationships(p) AS rs",
+    "MATCH (m:PartyMember) RETURN lower(m.name) AS a, m.name + '' AS b, concat(m.phone, '') AS c, "
+    "coalesce(m.name, '') AS d",
+    "MATCH (h:Household) RETURN substring(h.id_number, 1, 18) AS a, upper(h.head_name) AS b, trim(h.phone) AS c",
+    "MATCH (m:PartyMember) RETURN CASE WHEN true THEN m.name END AS x",
+    "MATCH (m:PartyMember) RETURN list_transform(collect(m.name), x -> x) AS l",
+    "MATCH (m:PartyMember) RETURN struct_extract({a: m.name}, 'a') AS x, list_extract([m.phone], 1) AS y",
+    "MATCH (m:PartyMember) RETURN m.name, count(*) AS n",
+    "MATCH (m:PartyMember)-[:DRIVES]->(h:Household) RETURN m.id AS who, h.head_name AS whom",
+]
+
+
+# --- personal values -------------------------------------------------------------------------------------
+
+
+class Personal:
+    """The ledger's personal values, and a scan for them in response text."""
+
+    def __init__(self, ledger: Path) -> None:
+        self.values: set[str] = set()
+        public: set[str] = set()
+        for t in TABLES:
+            path = ledger / f"{t.name}.csv"
+            if not path.exists():
+                continue
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            for c in t.columns:
+                if c.name in frame:
+                    (self.values if c.personal else public).update(v for v in frame[c.name] if v)
+        self.values = {v for v in self.values if len(v) >= 2 and v not in public}
+        # a personal value inside a public one (a person called like a village) is looked for outside it
+        self.inside = {v: [q for q in public if v in q] for v in self.values}
+        assert len(self.values) >= 10
+
+    def leaks(self, text: str) -> list[str]:
+        found = []
+        for v in self.values:
+            if v in text:
+                rest = text
+                for q in self.inside[v]:
+                    rest = rest.replace(q, "")
+                if v in rest:
+                    found.append(v)
+        return sorted(found)
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from strings(v)
+
+
+# --- fixtures -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    s = EmbeddedStore(tmp_path_factory.mktemp("personal") / "graph", query_workers=2)
+    s.load(check_ledger(mini_ledger_path()), source="mini")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def personal() -> Personal:
+    return Personal(mini_ledger_path())
+
+
+@pytest.fixture(scope="module")
+def client(store: EmbeddedStore) -> Iterator[TestClient]:
+    with TestClient(create_app(store, make_settings(), auth_failures_per_minute=10_000)) as c:
+        yield c
+
+
+def sample_values(tables: dict[str, pd.DataFrame], schema: dict[str, Any]) -> dict[str, list[str]]:
+    """Values to try for each parameter name of the API, from the ledger and the schema's enums."""
+    d = tables["divisions"]
+    villages = sorted(d.loc[d["level"] == "village", "code"])
+    towns = sorted(d.loc[d["level"] == "town", "code"])
+    out = {
+        "household_id": [*sorted(tables["households"]["id"]), "HH-NOPE"],
+        "org_id": sorted(tables["party_orgs"]["id"]),
+        "cooperative_id": sorted(tables["cooperatives"]["id"]),
+        "code": villages, "village": villages,
+        "scope": ["520628", *towns, villages[0]],
+        "q": [*sorted(set(d["name"]))[:6], tables["members"]["name"].iloc[0]],  # a search for a person too
+    }
+    for ops in schema["paths"].values():
+        for op in ops.values():
+            for p in op.get("parameters", []):
+                if "enum" in p["schema"]:
+                    out[p["name"]] = list(p["schema"]["enum"])
+    return out
+
+
+def requests_of(schema: dict[str, Any], values: dict[str, list[str]]) -> list[tuple[str, dict[str, str]]]:
+    """Every GET path of the schema with every combination of sample values for its required parameters."""
+    out = []
+    for path, ops in schema["paths"].items():
+        op = ops.get("get")
+        if op is None:
+            continue
+        names = [p["name"] for p in op.get("parameters", []) if p.get("required")]
+        for combo in itertools.product(*(values[n] for n in names)):
+            bound = dict(zip(names, combo, strict=True))
+            url = path.removeprefix(PREFIX)
+            params = {}
+            for p in op.get("parameters", []):
+                if p["name"] in bound:
+                    if p["in"] == "path":
+                        url = url.replace("{" + p["name"] + "}", bound[p["name"]])
+                    else:
+                        params[p["name"]] = bound[p["name"]]
+                elif p["name"] == "limit":
+                    params["limit"] = str(p["schema"].get("maximum", 100))
+            out.append((url, params))
+    return out
+
+
+def get_all_pages(c: TestClient, url: str, params: dict[str, str], role: str) -> list[Any]:
+    """The response of ``url`` and of every further page (``next_cursor``)."""
+    out = []
+    for _ in range(100):
+        r = c.get(PREFIX + url, params=params, headers=auth(role))
+        out.append(r)
+        body = r.json() if r.headers.get("content-type", "").endswith("json") else None
+        cursor = body.get("next_cursor") if isinstance(body, dict) and r.status_code == 200 else None
+        if not cursor:
+            break
+        params = {**params, "cursor": cursor}
+    return out
+
+
+# --- tests ----------------------------------------------------------------------------------------------
+
+
+def test_no_endpoint_shows_personal_values_to_roles_that_may_not_see_them(
+        client: TestClient, personal: Personal, mini_tables: dict[str, pd.DataFrame]) -> None:
+    schema = client.get(PREFIX + "/openapi.json").json()
+    requests = requests_of(schema, sample_values(mini_tables, schema))
+    paths = {path for path, ops in schema["paths"].items() if "get" in ops}
+    assert len(paths) >= 15 and len(requests) >= 80
+    seen: dict[str, set[str]] = {role: set() for role in ROLES}
+    ok = dict.fromkeys(ROLES, 0)
+    leaks = []
+    for (url, params), role in itertools.product(requests, ROLES):
+        for r in get_all_pages(client, url, params, role):
+            assert r.status_code < 500, (url, params, role, r.text[:300])
+            ok[role] += r.status_code == 200
+            found = personal.leaks(r.text)
+            seen[role].update(found)
+            if found and role != "officer":
+                leaks.append((role, url, params, found))
+    for query in CYPHER:
+        for role in ROLES:
+            r = client.post(PREFIX + "/cypher", json={"query": query}, headers=auth(role))
+            if role == "anonymous":
+                assert r.status_code == 403
+            else:
+                assert r.status_code == 200, (query, r.text[:300])
+            ok[role] += r.status_code == 200
+            found = personal.leaks(r.text)
+            seen[role].update(found)
+            if found and role != "officer":
+                leaks.append((role, "/cypher", query, found))
+    print(f"\npersonal data: {len(requests)} GET requests x 3 roles (+ pages) and {len(CYPHER)} Cypher queries; "
+          f"200s {ok}; personal values seen by officers {len(seen['officer'])}/{len(personal.values)}")
+    assert not leaks, leaks[:10]
+    assert seen["anonymous"] == seen["researcher"] == set()
+    assert seen["officer"] == personal.values  # the scan finds them where they may be shown
+    assert ok["researcher"] > 100 and ok["anonymous"] > 10
+
+
+def test_researchers_see_masked_values_where_officers_see_them(client: TestClient,
+                                                               mini_tables: dict[str, pd.DataFrame]) -> None:
+    member = mini_tables["members"].iloc[0]
+    query = {"query": "MATCH (m:PartyMember {id: $id}) RETURN m.name AS a, m, [m.name] AS l",
+             "parameters": {"id": member["id"]}}
+    officer = client.post(PREFIX + "/cypher", json=query, headers=auth("officer")).json()["rows"][0]
+    researcher = client.post(PREFIX + "/cypher", json=query, headers=auth("researcher")).json()["rows"][0]
+    masked = member["name"][0] + "*" * (len(member["name"]) - 1)
+    assert officer[0] == officer[1]["name"] == officer[2][0] == member["name"]
+    assert researcher[0] == researcher[1]["name"] == researcher[2][0] == masked
+
+
+@pytest.mark.xfail(strict=True, reason="known limit of masking free-form Cypher: values computed from a personal "
+                   "property one character at a time keep each character (see docs/reliability.md)")
+def test_a_name_cut_into_characters_is_not_revealed(client: TestClient, mini_tables: dict[str, pd.DataFrame]) -> None:
+    member = mini_tables["members"].iloc[0]
+    r = client.post(PREFIX + "/cypher", headers=auth("researcher"), json={
+        "query": "MATCH (m:PartyMember {id: $id}) RETURN string_split(m.name, '') AS chars",
+        "parameters": {"id": member["id"]}})
+    assert r.status_code == 200
+    assert "".join(r.json()["rows"][0][0]) != member["name"]
+
+
+def test_keys_never_reach_the_logs(store: EmbeddedStore, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, every level
+    for name in ("partychain", "partychain.api", "partychain.api.access", "uvicorn", "fastapi"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    guesses = [KEYS["researcher"][:-1] + "x", KEYS["officer"].upper(), "rk-guess-0000000000000000", "x" * 64]
+    app = create_app(store, make_settings(query_timeout_s=1.0), auth_failures_per_minute=3)
+    with TestClient(app) as c:
+        for who in ("researcher", "researcher2", "officer"):
+            c.get(PREFIX + "/stats", headers=auth(who))
+            c.get(PREFIX + "/households/HH-1/chains", headers=auth(who))
+            c.get(PREFIX + f"/stats?key={KEYS[who]}&api_key={KEYS[who]}", headers=auth(who))
+            c.post(PREFIX + "/cypher", headers=auth(who), json={"query": f"RETURN '{KEYS[who]}' AS k"})
+            c.post(PREFIX + "/cypher", headers=auth(who), json={"query": "MATCH (a), (b), (c), (d), (e), (f), (g) "
+                                                                         "WHERE a.name <> g.name "
+                                                                         "RETURN count(*)"})  # 504, logged
+            c.post(PREFIX + "/cypher", headers=auth(who), json={"query": "LOAD FROM $k RETURN *",
+                                                                 "parameters": {"k": KEYS[who]}})
+        for guess in guesses:
+            for scheme in ("Bearer", "bearer", "Basic", "Token"):
+                c.get(PREFIX + "/stats", headers={"Authorization": f"{scheme} {guess}"})
+        c.get(PREFIX + "/stats", headers={"Authorization": KEYS["officer"]})  # no scheme
+    assert len(caplog.records) > 20
+    secrets = [*KEYS.values(), *guesses]
+    for record in caplog.records:
+        if record.name.startswith(("httpx", "httpcore")):  # the test client's own log of its requests
+            continue
+        text = record.getMessage() + " " + json.dumps(record.__dict__, default=str, ensure_ascii=False)
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        for secret in secrets:
+            assert secret not in text, (record.name, text[:300])
+
+
+# --- failed authentication ------------------------------------------------------------------------------
+
+
+class ClientFromHeader:
+    """ASGI wrapper: the client address comes from ``X-Test-Client`` (a test stand-in for many machines)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for k, v in scope["headers"]:
+                if k == b"x-test-client":
+                    scope = {**scope, "client": (v.decode(), 40000)}
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture
+def limited(store: EmbeddedStore) -> Iterator[tuple[FastAPI, TestClient]]:
+    app = create_app(store, make_settings(), auth_failures_per_minute=5)
+    with TestClient(ClientFromHeader(app)) as c:  # type: ignore[arg-type]
+        yield app, c
+
+
+def attempt(c: TestClient, ip: str, key: str, **headers: str) -> int:
+    r = c.get(PREFIX + "/stats", headers={"X-Test-Client": ip, "Authorization": f"Bearer {key}", **headers})
+    if r.status_code == 429:
+        assert int(r.headers["Retry-After"]) > 0
+    return r.status_code
+
+
+def test_key_guessing_from_one_address_is_stopped(limited: tuple[FastAPI, TestClient]) -> None:
+    _, c = limited
+    real = KEYS["officer"]
+    guesses = [real[:i] + ("0" if real[i] != "0" else "1") + real[i + 1:] for i in range(len(real))]  # one off
+    codes = [attempt(c, "203.0.113.7", g) for g in guesses]
+    assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+    assert attempt(c, "203.0.113.7", real) == 429  # past the limit even the right key waits: no oracle
+    assert attempt(c, "203.0.113.8", real) == 200  # another address is not locked out
+
+
+def test_guessing_from_many_addresses_is_stopped_per_address(limited: tuple[FastAPI, TestClient]) -> None:
+    _, c = limited
+    results = {}
+    for n in range(40):
+        ip = f"198.51.100.{n}"
+        results[ip] = [attempt(c, ip, f"rk-guess-{n}-{k:04d}") for k in range(7)]
+    assert all(codes == [401] * 5 + [429] * 2 for codes in results.values())
+    # 40 addresses got 5 guesses each: the budget of a distributed guesser grows with its addresses only
+    assert attempt(c, "192.0.2.1", KEYS["researcher"]) == 200
+
+
+def test_a_forwarded_for_header_does_not_change_the_address(limited: tuple[FastAPI, TestClient]) -> None:
+    _, c = limited
+    spoofed = [{"X-Forwarded-For": f"10.0.0.{k}", "X-Real-IP": f"10.1.0.{k}"} for k in range(8)]
+    codes = [attempt(c, "203.0.113.50", f"rk-guess-{k}", **h) for k, h in enumerate(spoofed)]
+    assert codes == [401] * 5 + [429] * 3
+
+
+def test_the_limiter_forgets_the_oldest_addresses_first(limited: tuple[FastAPI, TestClient]) -> None:
+    app, c = limited
+    app.state.auth_failures = limiter = FailureLimiter(max_failures=5, window_s=60, max_clients=200)
+    for n in range(600):
+        attempt(c, f"100.64.{n // 250}.{n % 250}", "rk-nope")
+    assert len(limiter._failures) <= 200  # memory bounded under address rotation

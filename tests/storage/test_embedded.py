@@ -1,0 +1,110 @@
+"""The embedded store: atomic, idempotent loads; readers follow new versions; failures keep the old graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from partychain.errors import GraphNotLoaded, QueryError
+from partychain.loaders import check_ledger
+from partychain.storage import embedded
+from partychain.storage.embedded import EmbeddedStore
+from partychain.testing import mini_ledger_path
+
+
+def test_nothing_loaded_is_a_clear_error(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "graph")
+    with pytest.raises(GraphNotLoaded, match="no graph loaded"):
+        store.named("check_health")
+    assert store.dataset() is None
+
+
+def test_counts_match_the_ledger(mini_graph: EmbeddedStore, mini_tables: dict[str, pd.DataFrame]) -> None:
+    nodes, rels = mini_graph.counts()
+    t = mini_tables
+    assert nodes["Household"] == len(t["households"])
+    assert nodes["Village"] == (t["divisions"]["level"] == "village").sum()
+    assert nodes["Branch"] == (t["party_orgs"]["level"] == "branch").sum()
+    assert rels["DRIVES"] == len(t["member_households"])
+    assert rels["LIVES_IN"] == len(t["households"]) + len(t["members"])
+    assert rels["RUNS"] == (t["cooperatives"]["run_by"] != "").sum() + (t["companies"]["run_by"] != "").sum()
+    info = mini_graph.dataset()
+    assert info is not None and info.nodes["Household"] == nodes["Household"]
+
+
+def test_loading_the_same_ledger_twice_gives_an_identical_graph(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "graph")
+    ledger = check_ledger(mini_ledger_path())
+    store.load(ledger, source="a")
+    first = store.checksum()
+    store.load(check_ledger(mini_ledger_path()), source="b")
+    assert store.checksum() == first
+    assert len([p for p in (tmp_path / "graph" / "versions").iterdir()]) <= 2  # old versions pruned
+
+
+def test_a_failed_load_leaves_the_previous_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 mini_copy: Path,
+                                                 edit_csv: Callable[..., None]) -> None:
+    store = EmbeddedStore(tmp_path / "graph")
+    store.load(check_ledger(mini_ledger_path()), source="old")
+    before, version = store.checksum(), store.dataset()
+
+    edit_csv(mini_copy, "households", lambda f: f.assign(size="1"))
+    calls = {"n": 0}
+    real = embedded._arrow_table
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise OSError("disk full (injected)")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedded, "_arrow_table", failing)
+    with pytest.raises(OSError, match="injected"):
+        store.load(check_ledger(mini_copy), source="new")
+    assert store.checksum() == before
+    assert store.dataset() == version
+    assert not list((tmp_path / "graph" / "versions").glob("*.partial"))
+
+
+def test_readers_pick_up_a_new_load_without_reopening(tmp_path: Path, mini_copy: Path,
+                                                      edit_csv: Callable[..., None]) -> None:
+    path = tmp_path / "graph"
+    writer, reader = EmbeddedStore(path), EmbeddedStore(path)
+    writer.load(check_ledger(mini_copy), source="v1")
+    assert reader.named("count_people_in_scope", scope="520628").records()[0]["households"] == 5
+    edit_csv(mini_copy, "households", lambda f: f.iloc[:3])
+    edit_csv(mini_copy, "member_households", lambda f: f[f["household_id"].isin(["HH-1", "HH-2", "HH-3"])])
+    edit_csv(mini_copy, "cooperative_households", lambda f: f[f["household_id"].isin(["HH-1", "HH-2", "HH-3"])])
+    edit_csv(mini_copy, "employment", lambda f: f[f["household_id"].isin(["HH-1", "HH-2", "HH-3"])])
+    writer.load(check_ledger(mini_copy), source="v2")
+    assert reader.named("count_people_in_scope", scope="520628").records()[0]["households"] == 3
+
+
+def test_read_only_path_refuses_writes(mini_graph: EmbeddedStore) -> None:
+    before = mini_graph.checksum()
+    with pytest.raises(QueryError):
+        mini_graph.run_readonly("CREATE (:Village {code: '1', name: 'x'})", timeout_s=5, max_rows=10)
+    rows, cut = mini_graph.run_readonly("MATCH (v:Village) RETURN v.code", timeout_s=5, max_rows=2)
+    assert len(rows) == 2 and cut
+    assert mini_graph.checksum() == before
+
+
+def test_second_concurrent_load_is_refused(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    from partychain.errors import StoreError
+
+    path = tmp_path / "graph"
+    path.mkdir()
+    fd = os.open(path / ".load.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(StoreError, match="another load"):
+            EmbeddedStore(path).load(check_ledger(mini_ledger_path()), source="x")
+    finally:
+        os.close(fd)

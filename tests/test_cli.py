@@ -1,0 +1,122 @@
+"""The command line, end to end on the real embedded engine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from partychain.cli import app
+from partychain.testing import mini_ledger_path
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    res = runner.invoke(app, list(args))
+    return res.exit_code, res.output
+
+
+def test_songtao_figures_all_match(songtao_graph: object) -> None:
+    code, out = run("figures", "--db", str(songtao_graph.path), "--format", "json")  # type: ignore[attr-defined]
+    assert code == 0, out
+    rows = json.loads(out)
+    published = {"joint_committees": 2, "general_branches": 7, "cooperative_joint_branches": 300, "demo_points": 56,
+                 "demo_points_with_party_org": 56, "dam_areas_with_bases": 58, "planting_mu": 600_000,
+                 "fungus_sticks": 46_000_000, "poultry_birds": 5_000_000, "pigs_head": 765_200,
+                 "employment_person_times": 356_500}
+    by_metric = {r["metric"]: r for r in rows}
+    for metric, value in published.items():  # the domain brief's table
+        r = by_metric[metric]
+        assert r["reported"] == value and r["computed"] == value and r["status"] == "match", r
+        assert {"metric", "scope_code", "reported", "computed", "unit"} <= set(r)
+    assert by_metric["cooperative_work_rules"]["status"] == "not_computable"  # listed, never dropped
+
+
+def test_figures_mismatch_is_shown_and_exits_1(tmp_path: Path, mini_copy: Path,
+                                               edit_csv: Callable[..., None]) -> None:
+    edit_csv(mini_copy, "reported_figures", lambda f: f.assign(value=f["value"].where(
+        f["metric"] != "joint_committees", "3")))
+    db = tmp_path / "db"
+    assert run("load", str(mini_copy), "--db", str(db))[0] == 0
+    code, out = run("figures", "--db", str(db), "--format", "json")
+    assert code == 1
+    jc = next(r for r in json.loads(out) if r["metric"] == "joint_committees")
+    assert jc["reported"] == 3 and jc["computed"] == 1 and jc["status"] == "mismatch"
+
+
+def test_broken_ledger_exits_nonzero_and_keeps_the_graph(tmp_path: Path, mini_copy: Path,
+                                                         edit_csv: Callable[..., None]) -> None:
+    db = tmp_path / "db"
+    assert run("load", str(mini_ledger_path()), "--db", str(db))[0] == 0
+    _, before = run("stats", "--db", str(db), "--format", "json")
+    edit_csv(mini_copy, "households", lambda f: f.assign(size="lots"))
+    edit_csv(mini_copy, "members", lambda f: f.assign(org_id="NOPE"))
+    code, out = run("load", str(mini_copy), "--db", str(db), "--format", "json")
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    assert {(p["table"], p["column"]) for p in problems} >= {("households", "size"), ("members", "org_id")}
+    assert all(p["row"] for p in problems if p["severity"] == "error")
+    after = run("stats", "--db", str(db), "--format", "json")[1]
+    assert json.loads(after)["nodes"] == json.loads(before)["nodes"]
+    assert json.loads(after)["dataset"]["version"] == json.loads(before)["dataset"]["version"]
+
+
+def test_validate_reports_json(mini_copy: Path, edit_csv: Callable[..., None]) -> None:
+    code, out = run("validate", str(mini_copy), "--format", "json")
+    assert code == 0 and json.loads(out)["valid"] is True
+    edit_csv(mini_copy, "cooperatives", lambda f: f.assign(kind="collective"))
+    code, out = run("validate", str(mini_copy), "--format", "json")
+    assert code == 1
+    rows = pd.read_csv(mini_copy / "cooperatives.csv")
+    assert len(json.loads(out)["problems"]) == len(rows)
+
+
+def test_stats_counts(tmp_path: Path, mini_tables: dict[str, pd.DataFrame]) -> None:
+    db = tmp_path / "db"
+    run("load", str(mini_ledger_path()), "--db", str(db))
+    code, out = run("stats", "--db", str(db), "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["nodes"]["Household"] == len(mini_tables["households"])
+    assert data["relationships"]["JOINED"] == len(mini_tables["cooperative_households"])
+    assert data["dataset"]["engine"] == "embedded"
+
+
+def test_query_command(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    run("load", str(mini_ledger_path()), "--db", str(db))
+    code, out = run("query", "get_division", "--param", "code=520628101001", "--db", str(db), "--format", "json")
+    assert code == 0
+    assert json.loads(out) == [{"code": "520628101001", "name": "甲村", "level": "village", "kind": "village"}]
+    code, out = run("query", "get_division", "--db", str(db))
+    assert code != 0 and "needs --param" in out
+
+
+def test_templates_round_trip(tmp_path: Path) -> None:
+    code, _ = run("templates", str(tmp_path / "t"))
+    assert code == 0
+    assert (tmp_path / "t" / "data-dictionary.md").exists()
+    code, out = run("validate", str(tmp_path / "t"))
+    assert code == 1 and "divisions" in out  # an empty ledger has no divisions
+
+
+@pytest.mark.parametrize("seed", [7])
+def test_sample_is_deterministic(tmp_path: Path, seed: int) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("sample", "songtao", "--out", str(a), "--seed", str(seed))[0] == 0
+    assert run("sample", "songtao", "--out", str(b), "--seed", str(seed))[0] == 0
+    for f in sorted(a.glob("*.csv")):
+        assert f.read_bytes() == (b / f.name).read_bytes(), f.name
+
+
+def test_dictionary_check(tmp_path: Path) -> None:
+    doc = tmp_path / "d.md"
+    assert run("dictionary", "--out", str(doc))[0] == 0
+    assert run("dictionary", "--out", str(doc), "--check")[0] == 0
+    doc.write_text("stale", encoding="utf-8")
+    assert run("dictionary", "--out", str(doc), "--check")[0] == 1
