@@ -1,0 +1,1 @@
+"""Benchmarks of partychain (run: ``python -m bench --help``); results go to docs/benchmarks.md."""

@@ -1,0 +1,177 @@
+"""``python -m bench``: run the benchmarks and write bench/results/<scale>.json and docs/benchmarks.md tables.
+
+    python -m bench all --scale county            # the Songtao sample, a few minutes (CI smoke: --quick)
+    python -m bench all --scale province          # the Guizhou sample (~7 million households), ~20 minutes
+    python -m bench load queries --scale province --ledger /tmp/guizhou --repeat 2
+
+The province ledger is generated once (``partychain sample guizhou``) into a cache folder under
+the system temp directory and reused; ``--ledger`` points at another one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import api, load, queries, report
+from .common import RESULTS, in_child, machine, save
+
+WHAT = ("load", "queries", "api", "analysis")
+
+
+def _province_ledger(seed: int) -> Path:
+    """The cached province sample (generated on first use; ~2 minutes, ~900 MB)."""
+    folder = Path(tempfile.gettempdir()) / "partychain-bench" / f"guizhou-seed{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        from partychain.sample import generate_province
+
+        print(f"generating the province sample into {folder} (once) ...", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        generate_province(folder, seed=seed)
+        done.write_text("ok\n", encoding="utf-8")
+    return folder
+
+
+def _build_db(ledger: str, db: str) -> dict[str, Any]:
+    from partychain.loaders import check_ledger
+    from partychain.storage.embedded import EmbeddedStore
+
+    info = EmbeddedStore(Path(db)).load(check_ledger(Path(ledger)), source=ledger)
+    return {"version": info.version}
+
+
+def _queries_child(db: str, ledger: str, quick: bool) -> dict[str, Any]:
+    from partychain.storage.embedded import EmbeddedStore
+
+    store = EmbeddedStore(Path(db))
+    try:
+        return queries.run(store, Path(ledger), quick=quick)
+    finally:
+        store.close()
+
+
+def _analysis_child(db: str, repeat: int, n_boot: int, n_perm: int) -> dict[str, Any]:
+    from partychain.storage.embedded import EmbeddedStore
+
+    from . import analysis
+
+    store = EmbeddedStore(Path(db))
+    try:
+        return analysis.run(store, repeat=repeat, n_boot=n_boot, n_perm=n_perm)
+    finally:
+        store.close()
+
+
+def _samples(ledger: Path, n: int, seed: int = 7) -> tuple[list[str], list[str]]:
+    """Random household ids and village codes for the API benchmark."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    rng = random.Random(seed)
+    hh = pa_csv.read_csv(ledger / "households.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["id"], column_types={"id": pa.string()})).column("id")
+    dv = pa_csv.read_csv(ledger / "divisions.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["code", "level"], column_types={"code": pa.string(), "level": pa.string()})).to_pandas()
+    villages = sorted(dv.loc[dv["level"] == "village", "code"])
+    return ([hh[rng.randrange(len(hh))].as_py() for _ in range(n)],
+            [rng.choice(villages) for _ in range(max(20, n // 10))])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", nargs="*", default=["all"], choices=[*WHAT, "all"])
+    ap.add_argument("--scale", choices=["county", "province"], default="county",
+                    help="county = the Songtao sample (522 villages); province = Guizhou (17,964 villages)")
+    ap.add_argument("--repeat", type=int, default=3, help="repetitions per measurement")
+    ap.add_argument("--load-repeat", type=int, help="repetitions of the load benchmark (default: --repeat, "
+                                                    "at most 2 at province scale)")
+    ap.add_argument("--ledger", type=Path, help="use this ledger instead of the generated sample")
+    ap.add_argument("--db", type=Path, help="use this loaded graph for queries/api/analysis (no load benchmark)")
+    ap.add_argument("--quick", action="store_true", help="few samples and short runs (a smoke test)")
+    ap.add_argument("--seconds", type=float, help="duration of each HTTP load run (default 10, quick 2)")
+    ap.add_argument("--results", type=Path, default=RESULTS, help="folder for <scale>.json")
+    ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    ap.add_argument("--seed", type=int, default=2021, help="seed of the generated sample")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    what = set(WHAT) if "all" in args.what else set(args.what)
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="partychain-bench-"))
+    try:
+        ledger = args.ledger
+        if ledger is None:
+            if args.scale == "province":
+                ledger = _province_ledger(args.seed)
+            else:
+                from partychain.sample import generate_songtao
+
+                ledger = work / "songtao"
+                generate_songtao(ledger, seed=args.seed)
+        results: dict[str, Any] = {"machine": machine(), "scale": args.scale, "repeat": args.repeat,
+                                   "quick": args.quick, "ledger": str(ledger)}
+        db = args.db
+        if "load" in what:
+            load_repeat = args.load_repeat or (min(args.repeat, 2) if args.scale == "province" else args.repeat)
+            print(f"load benchmark on {ledger} ({load_repeat} repetitions) ...", flush=True)
+            keep = None if db else work / "graph"
+            results["load"] = load.run(ledger, repeat=load_repeat, keep_db=keep,
+                                       merge_rows=500 if args.quick else 2000, work=work)
+            db = db or keep
+        if what - {"load"} and db is None:
+            print("loading the graph for the query benchmarks ...", flush=True)
+            db = work / "graph"
+            in_child(_build_db, str(ledger), str(db))
+        if "queries" in what:
+            print("query benchmark ...", flush=True)
+            q = in_child(_queries_child, str(db), str(ledger), args.quick)
+            results["queries"] = {**q["result"], "peak_rss_mb": q["peak_rss_mb"], "seconds": q["seconds"]}
+        if "api" in what:
+            print("API benchmark ...", flush=True)
+            households, villages = _samples(ledger, 200 if args.quick else 2000)
+            seconds = args.seconds or (2.0 if args.quick else 10.0)
+            results["api"] = api.run(db, households, villages, seconds=seconds,
+                                     repeat=1 if args.quick else args.repeat)
+        if "analysis" in what:
+            print("analysis benchmark ...", flush=True)
+            results["analysis"] = _analysis(db, args)
+        results["machine"]["load_average_end"] = machine()["load_average"]
+        results["seconds"] = time.perf_counter() - started
+        path = save(args.scale, results, folder=args.results)
+        print(f"results: {path}")
+        if not args.no_doc:
+            print(f"report: {report.write(results)}")
+        print(report.render(results))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _analysis(db: Path, args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        from . import analysis  # noqa: F401  (written alongside; skipped if absent)
+    except ImportError as e:
+        return {"skipped": f"bench.analysis is not available: {e}"}
+    if args.quick:
+        repeat, n_boot, n_perm, limit = 1, 49, 49, 600.0
+    elif args.scale == "province":
+        repeat, n_boot, n_perm, limit = 1, 199, 199, 900.0
+    else:
+        repeat, n_boot, n_perm, limit = args.repeat, 999, 999, 1800.0
+    try:
+        out = in_child(_analysis_child, str(db), repeat, n_boot, n_perm, timeout=limit)
+    except TimeoutError as e:
+        return {"skipped": str(e)}
+    return {**out["result"], "peak_rss_mb": out["peak_rss_mb"], "seconds": out["seconds"],
+            "n_boot": n_boot, "n_perm": n_perm, "repeat": repeat}
+
+
+if __name__ == "__main__":
+    main()

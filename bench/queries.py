@@ -1,0 +1,304 @@
+"""Query benchmark: latency of the linkage questions in-process, beside pandas on the ledger tables.
+
+* **graph, in-process**: :mod:`partychain.linkage` on an opened :class:`EmbeddedStore`
+  (household chains of random households; coverage of random villages, towns, counties and
+  the province; the first page of every gap list in random counties; pairing lookups of
+  random villages), each call timed, p50/p90/p99 reported over many calls.
+* **pandas (the baseline)**: what an analyst would otherwise do: load the ledger CSVs once
+  (timed separately, with their memory), then compute the same answer with boolean masks,
+  ``isin`` and merges per question. The first answers are checked against the graph's.
+* **every named query**: each query of the catalog once per sample parameter set (a random
+  county, household, village, organization, ...), p50 and max.
+
+Each family runs a warm-up call first (not counted): the first query on a fresh database
+pays for reading pages from disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from .common import percentiles
+
+log = logging.getLogger(__name__)
+
+# how many calls per family: (graph, pandas)
+SAMPLES = {"chain": (300, 40), "coverage_village": (60, 15), "coverage_town": (40, 10), "coverage_county": (20, 5),
+           "coverage_province": (3, 2), "gap_page": (30, 12), "pairing": (200, 40)}
+QUICK = {k: (max(3, g // 10), max(2, p // 5)) for k, (g, p) in SAMPLES.items()}
+
+
+def _timed(fn: Callable[[Any], Any], args: list[Any], warmup: int = 2) -> tuple[dict[str, float], list[Any]]:
+    for a in args[:warmup]:
+        fn(a)
+    times, out = [], []
+    for a in args:
+        t = time.perf_counter()
+        out.append(fn(a))
+        times.append((time.perf_counter() - t) * 1000)
+    return percentiles(times), out
+
+
+# --- the ledger as an analyst loads it ------------------------------------------------------------
+
+_COLUMNS = {
+    "divisions": ["code", "name", "level", "parent_code"],
+    "party_orgs": ["id", "level", "parent_id"],
+    "cooperatives": ["id", "village_code", "run_by", "led_by", "demo_point"],
+    "companies": ["id", "village_code", "run_by"],
+    "bases": ["id", "owner_id", "village_code"],
+    "households": ["id", "village_code", "poor"],
+    "members": ["id", "village_code"],
+    "base_members": ["base_id", "member_id"],
+    "member_households": ["member_id", "household_id"],
+    "pairings": ["strong_code", "weak_code", "since", "kind"],
+}
+
+
+def load_tables(ledger: Path) -> dict[str, pd.DataFrame]:
+    """The ledger tables the questions need, as pandas frames (Arrow-backed text, empty cells "")."""
+    out = {}
+    for name, cols in _COLUMNS.items():
+        tbl = pa_csv.read_csv(ledger / f"{name}.csv", convert_options=pa_csv.ConvertOptions(
+            include_columns=cols, column_types=dict.fromkeys(cols, pa.string()), strings_can_be_null=False))
+        frame = tbl.to_pandas()
+        for c in ("poor", "demo_point"):
+            if c in frame:
+                frame[c] = frame[c] == "true"
+        out[name] = frame
+    return out
+
+
+class PandasAnswers:
+    """The linkage questions answered from the ledger frames with pandas (one call per answer)."""
+
+    def __init__(self, t: dict[str, pd.DataFrame]) -> None:
+        self.t = t
+
+    def _orgs(self) -> tuple[dict[str, str], dict[str, str]]:
+        o = self.t["party_orgs"]
+        return dict(zip(o["id"], o["parent_id"], strict=True)), dict(zip(o["id"], o["level"], strict=True))
+
+    def _up(self, branch: str, parent: dict[str, str], level: dict[str, str]) -> tuple[str | None, str | None]:
+        """(nearest general branch, joint committee) above a branch."""
+        g = j = None
+        x, seen = parent.get(branch, ""), 0
+        while x and seen < 8:
+            if level.get(x) == "general_branch" and g is None:
+                g = x
+            if level.get(x) == "joint_committee":
+                j = x
+                break
+            x, seen = parent.get(x, ""), seen + 1
+        return g, j
+
+    def chain(self, household_id: str) -> list[tuple[Any, ...]]:
+        t = self.t
+        mh = t["member_households"]
+        members = mh.loc[mh["household_id"] == household_id, "member_id"]
+        bm = t["base_members"]
+        links = bm[bm["member_id"].isin(members)]
+        bases = t["bases"]
+        built = links.merge(bases[["id", "owner_id"]], left_on="base_id", right_on="id", how="left")
+        co, cp = t["cooperatives"], t["companies"]
+        owners = pd.concat([co[["id", "run_by", "led_by"]], cp[["id", "run_by"]].assign(led_by="")])
+        full = built.merge(owners, left_on="owner_id", right_on="id", how="left", suffixes=("", "_o"))
+        parent, level = self._orgs()
+        rows = set()
+        for m in members:
+            mine = full[full["member_id"] == m]
+            if not len(mine):
+                rows.add((m, None, None, None, None, None))
+            for r in mine.itertuples(index=False):
+                br = r.run_by if isinstance(r.run_by, str) and r.run_by and level.get(r.run_by) == "branch" else None
+                g, j = self._up(br, parent, level) if br else (None, None)
+                led = r.led_by if isinstance(r.led_by, str) and r.led_by else None
+                rows.add((m, r.base_id, r.owner_id or None, br, g, j or led))
+        return sorted(rows, key=lambda r: tuple((v is None, v or "") for v in r))
+
+    def coverage(self, scope: str) -> dict[str, tuple[int, int]]:
+        t = self.t
+        co = t["cooperatives"][t["cooperatives"]["village_code"].str.startswith(scope)]
+        co_run = co["run_by"].isin(t["party_orgs"].loc[t["party_orgs"]["level"] == "branch", "id"])
+        hh = t["households"][t["households"]["village_code"].str.startswith(scope)]
+        mh = t["member_households"]
+        driven = hh["id"].isin(mh["household_id"])
+        poor = hh["poor"]
+        bs = t["bases"][t["bases"]["village_code"].str.startswith(scope)]
+        linked = bs["id"].isin(t["base_members"]["base_id"])
+        # poor households with a chain reaching a joint committee
+        parent, level = self._orgs()
+        under_jc = {b for b, lv in level.items() if lv == "branch" and self._up(b, parent, level)[1]}
+        cps = t["companies"]
+        owner_ok = set(t["cooperatives"].loc[t["cooperatives"]["run_by"].isin(under_jc)
+                                             | (t["cooperatives"]["led_by"] != ""), "id"])
+        owner_ok |= set(cps.loc[cps["run_by"].isin(under_jc), "id"])
+        bases_ok = t["bases"].loc[t["bases"]["owner_id"].isin(owner_ok), "id"]
+        members_ok = t["base_members"].loc[t["base_members"]["base_id"].isin(bases_ok), "member_id"]
+        poor_ids = hh.loc[poor, "id"]
+        mh_poor = mh[mh["household_id"].isin(poor_ids)]
+        complete = mh_poor.loc[mh_poor["member_id"].isin(members_ok), "household_id"].nunique()
+        return {"cooperative_party_org": (int(co_run.sum()), len(co)),
+                "demo_point_party_org": (int((co_run & co["demo_point"]).sum()), int(co["demo_point"].sum())),
+                "poor_households_driven": (int((driven & poor).sum()), int(poor.sum())),
+                "households_driven": (int(driven.sum()), len(hh)),
+                "bases_linked": (int(linked.sum()), len(bs)),
+                "poor_chain_complete": (int(complete), int(poor.sum()))}
+
+    def gap_page(self, scope: str, limit: int = 50) -> tuple[list[str], int]:
+        """First page of poor households no member drives, in id order, and the total."""
+        hh = self.t["households"]
+        sel = hh[hh["village_code"].str.startswith(scope) & hh["poor"]]
+        gap = sel.loc[~sel["id"].isin(self.t["member_households"]["household_id"]), "id"].sort_values()
+        return gap.head(limit).tolist(), len(gap)
+
+    def pairing(self, village: str) -> dict[str, list[str]]:
+        p = self.t["pairings"]
+        return {"as_strong": sorted(p.loc[p["strong_code"] == village, "weak_code"]),
+                "as_weak": sorted(p.loc[p["weak_code"] == village, "strong_code"])}
+
+
+# --- samples ------------------------------------------------------------------------------------
+
+
+def _samples(ledger: Path, seed: int, quick: bool) -> dict[str, list[Any]]:
+    rng = random.Random(seed)
+    n = QUICK if quick else SAMPLES
+    ids = pa_csv.read_csv(ledger / "households.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["id", "village_code", "poor"], column_types={"id": pa.string(), "village_code": pa.string(),
+                                                                     "poor": pa.string()}))
+    divs = pa_csv.read_csv(ledger / "divisions.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["code", "level"], column_types={"code": pa.string(), "level": pa.string()})).to_pandas()
+    orgs = pa_csv.read_csv(ledger / "party_orgs.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["id", "level"], column_types={"id": pa.string(), "level": pa.string()})).to_pandas()
+    coops = pa_csv.read_csv(ledger / "cooperatives.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["id"], column_types={"id": pa.string()})).column("id").to_pylist()
+    hh_idx = [rng.randrange(ids.num_rows) for _ in range(max(n["chain"][0], 20))]
+    households = ids.column("id").take(pa.array(hh_idx)).to_pylist()
+    poor_idx = np.flatnonzero(pc.equal(ids.column("poor"), "true").to_numpy(zero_copy_only=False))
+    poor_households = ids.column("id").take(pa.array([int(poor_idx[rng.randrange(len(poor_idx))])
+                                                     for _ in range(20)])).to_pylist()
+    by_level = {lv: sorted(divs.loc[divs["level"] == lv, "code"]) for lv in ("county", "town", "village")}
+    province = sorted({c[:2] for c in by_level["county"]})
+    return {
+        "households": households, "poor_households": poor_households,
+        "villages": [rng.choice(by_level["village"]) for _ in range(max(n["pairing"][0], n["coverage_village"][0]))],
+        "towns": [rng.choice(by_level["town"]) for _ in range(n["coverage_town"][0])],
+        "counties": [rng.choice(by_level["county"]) for _ in range(max(n["coverage_county"][0], n["gap_page"][0]))],
+        "province": province * n["coverage_province"][0],
+        "orgs": {lv: [rng.choice(sorted(orgs.loc[orgs["level"] == lv, "id"])) for _ in range(3)]
+                 for lv in ("joint_committee", "general_branch", "branch") if (orgs["level"] == lv).any()},
+        "cooperatives": [rng.choice(coops) for _ in range(3)],
+    }
+
+
+def _named_params(name: str, params: list[str], s: dict[str, Any], i: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for p in params:
+        if p == "scope":
+            out[p] = "" if name == "search_villages" else s["counties"][i % len(s["counties"])]
+        elif p in ("household_id",):
+            out[p] = s["households"][i]
+        elif p in ("village_code", "code"):
+            out[p] = s["villages"][i]
+        elif p == "org_id":
+            pool = [o for lv in ("joint_committee", "general_branch", "branch") for o in s["orgs"].get(lv, [])]
+            out[p] = pool[i % len(pool)]
+        elif p == "cooperative_id":
+            out[p] = s["cooperatives"][i % len(s["cooperatives"])]
+        elif p in ("codes", "ids"):
+            out[p] = []
+        elif p == "skip":
+            out[p] = 0
+        elif p == "limit":
+            out[p] = 50
+        elif p == "q":
+            out[p] = "村"
+        else:
+            raise ValueError(f"no sample value for parameter {p!r} of {name}")
+    return out
+
+
+def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, named_repeat: int = 3,
+        pandas_baseline: bool = True) -> dict[str, Any]:
+    """Latency of the linkage questions on ``store`` and, from ``ledger``'s CSVs, with pandas."""
+    from partychain import cypher, linkage
+
+    n = QUICK if quick else SAMPLES
+    s = _samples(ledger, seed, quick)
+    res: dict[str, Any] = {"graph": {}, "pandas": {}, "named": {}}
+    g = res["graph"]
+    g["chain"], chains = _timed(lambda h: linkage.household_chains(store, h), s["households"][: n["chain"][0]])
+    g["chains_found"] = sum(1 for c in chains if c)
+    for level, key in (("village", "villages"), ("town", "towns"), ("county", "counties"), ("province", "province")):
+        g[f"coverage_{level}"], _ = _timed(lambda sc: linkage.coverage(store, sc), s[key][: n[f"coverage_{level}"][0]],
+                                           warmup=1)
+    pages = [(c, k) for c in s["counties"][: max(1, n["gap_page"][0] // len(linkage.GAP_KINDS))]
+             for k in linkage.GAP_KINDS]
+    g["gap_page"], _ = _timed(lambda ck: linkage.gaps(store, ck[0], ck[1], limit=50), pages, warmup=1)
+    g["pairing"], _ = _timed(lambda v: linkage.pairings(store, v), s["villages"][: n["pairing"][0]])
+    # every named query of the catalog, on sample parameters
+    for name in cypher.names():
+        q = cypher.get(name)
+        times = []
+        for i in range(named_repeat):
+            params = _named_params(name, q.parameters, s, i)
+            t = time.perf_counter()
+            store.named(name, **params)
+            times.append((time.perf_counter() - t) * 1000)
+        res["named"][name] = {"p50_ms": float(np.median(times)), "max_ms": max(times), "n": len(times),
+                              "scope": "county" if "scope" in q.parameters else "record"}
+    if not pandas_baseline:
+        return res
+    # pandas: load once (timed), then time each answer
+    import resource
+
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    answers = PandasAnswers(load_tables(ledger))
+    p = res["pandas"]
+    p["load_s"] = time.perf_counter() - t0
+    p["load_peak_rss_growth_mb"] = max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+    p["chain"], pchains = _timed(answers.chain, s["households"][: n["chain"][1]], warmup=1)
+    for level, key in (("village", "villages"), ("town", "towns"), ("county", "counties"), ("province", "province")):
+        p[f"coverage_{level}"], _ = _timed(answers.coverage, s[key][: n[f"coverage_{level}"][1]], warmup=1)
+    p["gap_page"], _ = _timed(answers.gap_page, s["counties"][: n["gap_page"][1]], warmup=1)
+    p["pairing"], _ = _timed(answers.pairing, s["villages"][: n["pairing"][1]], warmup=1)
+    res["agreement"] = _agreement(store, answers, s, chains, pchains)
+    return res
+
+
+def _agreement(store: Any, answers: PandasAnswers, s: dict[str, Any], chains: list[Any],
+               pchains: list[Any]) -> dict[str, Any]:
+    """Do pandas and the graph give the same answers? (checked on the first samples)"""
+    from partychain import linkage
+
+    out: dict[str, Any] = {}
+    same = 0
+    for got, want in zip(chains, pchains, strict=False):
+        if [tuple(c.values()) for c in got] == want:
+            same += 1
+    out["chains_equal"] = f"{same}/{len(pchains)}"
+    cov_same = 0
+    scopes = s["villages"][:3] + s["counties"][:2]
+    for sc in scopes:
+        gcov = {k: (v["covered"], v["total"]) for k, v in linkage.coverage(store, sc).items()}
+        cov_same += gcov == answers.coverage(sc)
+    out["coverage_equal"] = f"{cov_same}/{len(scopes)}"
+    gap_same = 0
+    for c in s["counties"][:2]:
+        page = linkage.gaps(store, c, "poor_households_not_driven", limit=50)
+        gap_same += ([i["id"] for i in page["items"]], page["total"]) == answers.gap_page(c)
+    out["gap_page_equal"] = f"{gap_same}/2"
+    return out
