@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import api, load, queries, report
+from . import api, children, load, report
 from .common import RESULTS, in_child, machine, save
 
 WHAT = ("load", "queries", "api", "analysis")
@@ -36,36 +36,6 @@ def _province_ledger(seed: int) -> Path:
         generate_province(folder, seed=seed)
         done.write_text("ok\n", encoding="utf-8")
     return folder
-
-
-def _build_db(ledger: str, db: str) -> dict[str, Any]:
-    from partychain.loaders import check_ledger
-    from partychain.storage.embedded import EmbeddedStore
-
-    info = EmbeddedStore(Path(db)).load(check_ledger(Path(ledger)), source=ledger)
-    return {"version": info.version}
-
-
-def _queries_child(db: str, ledger: str, quick: bool) -> dict[str, Any]:
-    from partychain.storage.embedded import EmbeddedStore
-
-    store = EmbeddedStore(Path(db))
-    try:
-        return queries.run(store, Path(ledger), quick=quick)
-    finally:
-        store.close()
-
-
-def _analysis_child(db: str, repeat: int, n_boot: int, n_perm: int) -> dict[str, Any]:
-    from partychain.storage.embedded import EmbeddedStore
-
-    from . import analysis
-
-    store = EmbeddedStore(Path(db))
-    try:
-        return analysis.run(store, repeat=repeat, n_boot=n_boot, n_perm=n_perm)
-    finally:
-        store.close()
 
 
 def _samples(ledger: Path, n: int, seed: int = 7) -> tuple[list[str], list[str]]:
@@ -129,10 +99,10 @@ def main(argv: list[str] | None = None) -> None:
         if what - {"load"} and db is None:
             print("loading the graph for the query benchmarks ...", flush=True)
             db = work / "graph"
-            in_child(_build_db, str(ledger), str(db))
+            in_child(children.build_db, str(ledger), str(db))
         if "queries" in what:
             print("query benchmark ...", flush=True)
-            q = in_child(_queries_child, str(db), str(ledger), args.quick)
+            q = in_child(children.queries, str(db), str(ledger), args.quick)
             results["queries"] = {**q["result"], "peak_rss_mb": q["peak_rss_mb"], "seconds": q["seconds"]}
         if "api" in what:
             print("API benchmark ...", flush=True)
@@ -166,7 +136,7 @@ def _analysis(db: Path, args: argparse.Namespace) -> dict[str, Any]:
     else:
         repeat, n_boot, n_perm, limit = args.repeat, 999, 999, 1800.0
     try:
-        out = in_child(_analysis_child, str(db), repeat, n_boot, n_perm, timeout=limit)
+        out = in_child(children.analysis, str(db), repeat, n_boot, n_perm, timeout=limit)
     except TimeoutError as e:
         return {"skipped": str(e)}
     return {**out["result"], "peak_rss_mb": out["peak_rss_mb"], "seconds": out["seconds"],

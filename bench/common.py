@@ -93,12 +93,20 @@ def in_child(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -
     q = ctx.Queue()
     p = ctx.Process(target=_child, args=(fn, args, q))
     p.start()
-    try:
-        out = q.get(timeout=timeout)
-    except queue.Empty:
-        p.terminate()
-        p.join()
-        raise TimeoutError(f"benchmark child stopped after {timeout:g} s") from None
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:  # poll, so that a child that dies without answering is noticed instead of waited for
+        try:
+            out = q.get(timeout=1.0)
+            break
+        except queue.Empty:
+            if not p.is_alive():
+                p.join()
+                raise RuntimeError(f"benchmark child {getattr(fn, '__name__', fn)} exited with code {p.exitcode} "
+                                   "without a result (see its traceback above)") from None
+            if deadline is not None and time.monotonic() > deadline:
+                p.terminate()
+                p.join()
+                raise TimeoutError(f"benchmark child stopped after {timeout:g} s") from None
     p.join()
     if out["error"]:
         raise RuntimeError(f"benchmark child failed: {out['error']}")

@@ -11,8 +11,8 @@ a bounded time after a short warm-up.  Then:
   ``/proc/PID/status``), and so is each query worker's;
 * the request count and latency percentiles (p50, p99) are printed for ``docs/reliability.md``.
 
-The default run lasts ~30 s (6 s warm-up, 20 s measured); ``test_soak_long`` (``--run-slow``) measures
-4 minutes.
+The default run lasts ~40 s (every request of the mix once, 6 s of concurrent warm-up, 20 s
+measured); ``test_soak_long`` (``--run-slow``) measures 4 minutes.
 """
 
 from __future__ import annotations
@@ -201,6 +201,11 @@ def pct(values: list[float], q: float) -> float:
 
 def soak(srv: Server, tables: dict[str, pd.DataFrame], seconds: float) -> dict[str, Any]:
     mix = request_mix(tables)
+    # warm-up: every request of the mix once (each query's plan and pages, however slow the machine),
+    # then concurrent traffic for a few seconds
+    with httpx.Client(base_url=srv.base, headers={"Authorization": f"Bearer {KEYS['officer']}"}, timeout=60) as http:
+        for method, path, kw in mix:
+            http.request(method, path, **kw)
     hammer(srv, mix, WARM_UP_S, None, seed=1)  # warm-up: caches, worker graph opens, connection pool
     workers = children(srv.pid)
     start = {"server": rss_kb(srv.pid), **{f"worker {p}": rss_kb(p) for p in workers}}

@@ -1,0 +1,42 @@
+"""What the benchmark runs in fresh child processes (module-level, so that ``spawn`` can import them).
+
+Functions defined in ``bench/__main__`` cannot be: under ``python -m bench`` a spawned child
+does not re-import the package's ``__main__`` by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def build_db(ledger: str, db: str) -> dict[str, Any]:
+    from partychain.loaders import check_ledger
+    from partychain.storage.embedded import EmbeddedStore
+
+    info = EmbeddedStore(Path(db)).load(check_ledger(Path(ledger)), source=ledger)
+    return {"version": info.version}
+
+
+def queries(db: str, ledger: str, quick: bool) -> dict[str, Any]:
+    from partychain.storage.embedded import EmbeddedStore
+
+    from . import queries as bench_queries
+
+    store = EmbeddedStore(Path(db))
+    try:
+        return bench_queries.run(store, Path(ledger), quick=quick)
+    finally:
+        store.close()
+
+
+def analysis(db: str, repeat: int, n_boot: int, n_perm: int) -> dict[str, Any]:
+    from partychain.storage.embedded import EmbeddedStore
+
+    from . import analysis as bench_analysis
+
+    store = EmbeddedStore(Path(db))
+    try:
+        return bench_analysis.run(store, repeat=repeat, n_boot=n_boot, n_perm=n_perm)
+    finally:
+        store.close()
