@@ -11,6 +11,7 @@ the system temp directory and reused; ``--ledger`` points at another one.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import tempfile
@@ -70,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seconds", type=float, help="duration of each HTTP load run (default 10, quick 2)")
     ap.add_argument("--results", type=Path, default=RESULTS, help="folder for <scale>.json")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    ap.add_argument("--update", action="store_true",
+                    help="replace only the sections run now in an existing <scale>.json (the others keep their "
+                         "earlier figures; the report says when each section was measured)")
     ap.add_argument("--seed", type=int, default=2021, help="seed of the generated sample")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -115,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
             results["analysis"] = _analysis(db, args)
         results["machine"]["load_average_end"] = machine()["load_average"]
         results["seconds"] = time.perf_counter() - started
+        if args.update:
+            results = _merged(args.results / f"{args.scale}.json", results, what)
         path = save(args.scale, results, folder=args.results)
         print(f"results: {path}")
         if not args.no_doc:
@@ -122,6 +128,19 @@ def main(argv: list[str] | None = None) -> None:
         print(report.render(results))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _merged(path: Path, new: dict[str, Any], what: set[str]) -> dict[str, Any]:
+    """``new``'s sections ``what`` put into the results stored at ``path`` (if any)."""
+    if not path.exists():
+        return new
+    old: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    stamp = {"date": new["machine"]["date"], "git": new["machine"]["git"]}
+    for section in what:
+        if section in new:
+            old[section] = new[section]
+            old.setdefault("updated", {})[section] = stamp
+    return old
 
 
 def _analysis(db: Path, args: argparse.Namespace) -> dict[str, Any]:

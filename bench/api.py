@@ -113,7 +113,9 @@ def _wrk(base: str, paths: list[str], *, seconds: float, connections: int, threa
     finally:
         os.unlink(script.name)
     text = out.stdout
-    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", text, flags=re.M))
+    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", text, flags=re.M))
+    if not {"50", "90", "99"} <= set(pct):
+        raise RuntimeError(f"wrk printed no latency distribution:\n{text}\n{out.stderr}")
     requests = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = re.search(r"Socket errors: (.*)$", text, flags=re.M)

@@ -177,7 +177,9 @@ def render(r: dict[str, Any]) -> str:
              f"pyarrow {m['packages']['pyarrow']}, fastapi {m['packages'].get('fastapi', '-')}, commit {m['git']}"
              + (f"; load average {la[0]:.1f} at the start, {m.get('load_average_end', la)[0]:.1f} at the end "
                 "(other work shared the machine)" if la else "")
-             + f". Medians (min–max, n runs){' — quick mode' if r.get('quick') else ''}.", ""]
+             + f". Medians (min–max, n runs){' — quick mode' if r.get('quick') else ''}."
+             + "".join(f" The {k} section was measured again on {v['date']} (commit {v['git']})."
+                       for k, v in sorted(r.get("updated", {}).items())), ""]
     if r["scale"] == "province":
         lines += _targets(r)
     if "load" in r:

@@ -13,41 +13,52 @@
 // params:
 // - $scope: division code prefix (2-digit province, 4 prefecture, 6 county, 9 town, 12 village); required
 // columns: metric (string), covered (int), total (int), ratio (float: covered / total; null when total is 0)
-OPTIONAL MATCH (c:Cooperative)-[:LOCATED_IN]->(cv:Village)
+// Four independent parts joined by UNION ALL (cooperatives, households, poor households' chains,
+// bases): one chain of WITHs carrying every count through the next part cost LadybugDB 0.22 three
+// times the sum of the parts at province scale (12.8 s against 3.8 s). Plain MATCHes
+// (an aggregate over no rows is still one row of zeros) run faster than OPTIONAL MATCHes here.
+MATCH (c:Cooperative)-[:LOCATED_IN]->(cv:Village)
 WHERE cv.code STARTS WITH $scope
 WITH c, EXISTS { MATCH (:Branch)-[:RUNS]->(c) } AS run
 WITH count(c) AS coops, count(CASE WHEN run THEN 1 END) AS coops_run,
      count(CASE WHEN c.demo_point THEN 1 END) AS demos,
      count(CASE WHEN c.demo_point AND run THEN 1 END) AS demos_run
-OPTIONAL MATCH (h:Household)-[:LIVES_IN]->(hv:Village)
+UNWIND [
+  {metric: 'cooperative_party_org', covered: coops_run, total: coops},
+  {metric: 'demo_point_party_org', covered: demos_run, total: demos}
+] AS m
+RETURN m.metric AS metric, m.covered AS covered, m.total AS total,
+       CASE WHEN m.total = 0 THEN null ELSE 1.0 * m.covered / m.total END AS ratio
+UNION ALL
+MATCH (h:Household)-[:LIVES_IN]->(hv:Village)
 WHERE hv.code STARTS WITH $scope
-WITH coops, coops_run, demos, demos_run, h,
-     EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) } AS driven
-WITH coops, coops_run, demos, demos_run,
-     count(h) AS households, count(CASE WHEN driven THEN 1 END) AS households_driven,
+WITH h, EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) } AS driven
+WITH count(h) AS households, count(CASE WHEN driven THEN 1 END) AS households_driven,
      count(CASE WHEN h.poor THEN 1 END) AS poor,
      count(CASE WHEN h.poor AND driven THEN 1 END) AS poor_driven
+UNWIND [
+  {metric: 'poor_households_driven', covered: poor_driven, total: poor},
+  {metric: 'households_driven', covered: households_driven, total: households}
+] AS m
+RETURN m.metric AS metric, m.covered AS covered, m.total AS total,
+       CASE WHEN m.total = 0 THEN null ELSE 1.0 * m.covered / m.total END AS ratio
+UNION ALL
+MATCH (b:Base)-[:LOCATED_IN]->(bv:Village)
+WHERE bv.code STARTS WITH $scope
+WITH b, EXISTS { MATCH (b)-[:LINKS]->(:PartyMember) } AS linked
+WITH count(b) AS bases, count(CASE WHEN linked THEN 1 END) AS bases_linked
+RETURN 'bases_linked' AS metric, bases_linked AS covered, bases AS total,
+       CASE WHEN bases = 0 THEN null ELSE 1.0 * bases_linked / bases END AS ratio
+UNION ALL
+MATCH (q:Household)-[:LIVES_IN]->(qv:Village)
+WHERE qv.code STARTS WITH $scope AND q.poor
+WITH count(q) AS poor
 OPTIONAL MATCH (p:Household)-[:LIVES_IN]->(pv:Village)
 WHERE pv.code STARTS WITH $scope AND p.poor
   AND (EXISTS { MATCH (p)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
                       <-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
        OR EXISTS { MATCH (p)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative)
                          <-[:LEADS]-(:JointCommittee) })
-WITH coops, coops_run, demos, demos_run, households, households_driven, poor, poor_driven,
-     count(p) AS poor_complete
-OPTIONAL MATCH (b:Base)-[:LOCATED_IN]->(bv:Village)
-WHERE bv.code STARTS WITH $scope
-WITH coops, coops_run, demos, demos_run, households, households_driven, poor, poor_driven, poor_complete, b,
-     EXISTS { MATCH (b)-[:LINKS]->(:PartyMember) } AS linked
-WITH coops, coops_run, demos, demos_run, households, households_driven, poor, poor_driven, poor_complete,
-     count(b) AS bases, count(CASE WHEN linked THEN 1 END) AS bases_linked
-UNWIND [
-  {metric: 'cooperative_party_org', covered: coops_run, total: coops},
-  {metric: 'demo_point_party_org', covered: demos_run, total: demos},
-  {metric: 'poor_households_driven', covered: poor_driven, total: poor},
-  {metric: 'households_driven', covered: households_driven, total: households},
-  {metric: 'bases_linked', covered: bases_linked, total: bases},
-  {metric: 'poor_chain_complete', covered: poor_complete, total: poor}
-] AS m
-RETURN m.metric AS metric, m.covered AS covered, m.total AS total,
-       CASE WHEN m.total = 0 THEN null ELSE 1.0 * m.covered / m.total END AS ratio
+WITH poor, count(p) AS poor_complete
+RETURN 'poor_chain_complete' AS metric, poor_complete AS covered, poor AS total,
+       CASE WHEN poor = 0 THEN null ELSE 1.0 * poor_complete / poor END AS ratio
