@@ -123,6 +123,9 @@ def _api(a: dict[str, Any]) -> list[str]:
              f"{a['client_threads']} client threads), {a['seconds']:g} s per run; one uvicorn worker:", "",
              "| endpoint | requests/s | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
     for what, r in rows:
+        if not r.get("requests", 1):
+            lines.append(f"| {what} | 0: no request completed within a {a['seconds']:g} s run | – | – |")
+            continue
         lines.append(f"| {what} | {_spread(r['rps'])} | {_spread(r['p50_ms'], '{:.1f}')} "
                      f"| {_spread(r['p99_ms'], '{:.1f}')} |")
     lines.append(f"| in-process `linkage.household_chains`, {a['connections']} threads (no HTTP) | "

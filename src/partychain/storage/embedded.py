@@ -261,10 +261,14 @@ class EmbeddedStore(GraphStore):
         try:
             yield v
         finally:
-            with self._lock:
-                v.users -= 1
-                if v.retired and v.users == 0:
-                    v.close()
+            self._release(v)
+
+    def _release(self, v: _Version) -> None:
+        """One user of ``v`` less; the last user of a retired version closes it."""
+        with self._lock:
+            v.users -= 1
+            if v.retired and v.users == 0:
+                v.close()
 
     @contextlib.contextmanager
     def _hold(self, v: _Version) -> Iterator[_Version]:
@@ -276,10 +280,7 @@ class EmbeddedStore(GraphStore):
         try:
             yield v
         finally:
-            with self._lock:
-                v.users -= 1
-                if v.retired and v.users == 0:
-                    v.close()
+            self._release(v)
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
         with self._use() as v:
