@@ -15,12 +15,15 @@ from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
+import pyarrow as pa
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .meta import Prop
 
 ScalarType = Literal["string", "int", "float", "bool", "date"]
+ARROW_TYPES: dict[str, pa.DataType] = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
+                                       "bool": pa.bool_(), "date": pa.date32()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,11 @@ class PropertySpec:
     @property
     def personal(self) -> str | None:
         return self.meta.personal
+
+    def arrow_type(self) -> pa.DataType:
+        """The Arrow type of the property (lists of their item type), as loaders and exports hold it."""
+        t = ARROW_TYPES[self.type]
+        return pa.list_(t) if self.is_list else t
 
     def type_label(self) -> str:
         """Human-readable type for the data dictionary (``int``, ``list of enum`` ...)."""

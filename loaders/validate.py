@@ -56,8 +56,6 @@ def _space(label: str) -> str:
 # every label a row or a key can have; "" is the label of a row whose level is not valid
 _LABELS: tuple[str, ...] = ("", *sorted({lab for t in TABLES for lab in t.labels} | set(NODES)))
 _LABEL_INDEX = {lab: i for i, lab in enumerate(_LABELS)}
-_ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-                "date": pa.date32()}
 
 
 def _chunked(arr: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -71,12 +69,6 @@ def _arrow_text(s: pd.Series) -> pa.ChunkedArray:
     else:
         arr = _chunked(pa.array(_obj(s), type=pa.string(), from_pandas=True))
     return arr if arr.type == pa.string() else arr.cast(pa.string())
-
-
-def arrow_type(spec: PropertySpec) -> pa.DataType:
-    """The Arrow type of a model property (lists of their item type)."""
-    t = _ARROW_TYPES[spec.type]
-    return pa.list_(t) if spec.is_list else t
 
 
 def arrow_column(s: pd.Series | np.ndarray, type_: pa.DataType) -> pa.ChunkedArray:
@@ -107,7 +99,7 @@ def arrow_table(frame: pd.DataFrame, specs: dict[str, PropertySpec], *, endpoint
             arrays.append(arrow_column(frame[c], pa.string()))
             names.append(c)
     for name, spec in specs.items():
-        t = arrow_type(spec)
+        t = spec.arrow_type()
         arrays.append(arrow_column(frame[name], t) if name in frame else pa.chunked_array([pa.nulls(len(frame), t)]))
         names.append(name)
     return pa.Table.from_arrays(arrays, names=names)
@@ -202,7 +194,7 @@ def _canonical_table(name: str, frame: pd.DataFrame) -> pa.Table:
         if endpoints and c in ("from", "to"):
             arr = arrow_column(frame[c], pa.string())
         elif c in specs:
-            arr = arrow_column(frame[c], arrow_type(specs[c]))
+            arr = arrow_column(frame[c], specs[c].arrow_type())
         else:  # not a model property: as text
             arr = arrow_column(frame[c].astype(str), pa.string())
         if pa.types.is_list(arr.type):

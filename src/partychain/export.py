@@ -29,14 +29,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import logging
-import math
 import os
 import shlex
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from partychain import __version__
 from partychain.errors import PartychainError
@@ -53,6 +57,7 @@ DEFAULT_ID_SPACE = "Ledger"
 ADMIN_TYPES = {"string": "string", "int": "long", "float": "double", "bool": "boolean", "date": "date"}
 DATASET_LABEL = "_Dataset"  # the Neo4j store's manifest node (partychain.storage.neo4j)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=65_536)  # strings quoted, "" escaped
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -121,51 +126,57 @@ def relationship_header(rtype: str, from_label: str, to_label: str) -> list[str]
     return [f":START_ID({id_space(from_label)})", f":END_ID({id_space(to_label)})", *props, ":TYPE"]
 
 
-def _scalar(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        if math.isnan(v):
-            return ""
-        return repr(v)
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
+def text_column(column: pa.Array | pa.ChunkedArray, spec: PropertySpec, *, where: str = "") -> pa.ChunkedArray:
+    """A typed column as neo4j-admin reads it for ``spec``'s header type.
 
-
-def format_cell(v: Any, spec: PropertySpec | None = None, *, where: str = "") -> str:
-    """A value as neo4j-admin reads it for the column's type (``None`` → empty → no property).
+    Lists are joined with ``;`` (an empty list becomes an empty cell, i.e. no property) and a
+    float NaN becomes an empty cell; everything else stays typed for the CSV writer, which
+    writes ``true``/``false``, ISO dates and quoted strings.
 
     >>> from partychain.graph_model import NODES, properties_of
-    >>> format_cell(["lead_goose", "policy_publicist"], properties_of(NODES["PartyMember"])["roles"])
-    'lead_goose;policy_publicist'
-    >>> format_cell(True), format_cell(800.0), format_cell(None)
-    ('true', '800.0', '')
+    >>> roles = properties_of(NODES["PartyMember"])["roles"]
+    >>> text_column(pa.array([["lead_goose", "policy_publicist"], [], None]), roles).to_pylist()
+    ['lead_goose;policy_publicist', None, None]
     """
-    if spec is not None and spec.is_list:
-        if v is None:
-            return ""
-        parts = [_scalar(x) for x in v]
-        bad = [p for p in parts if ARRAY_DELIMITER in p]
-        if bad:
-            raise PartychainError(f"{where}: list element {bad[0]!r} contains the array delimiter "
+    col = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+    col = col.cast(spec.arrow_type())
+    if spec.is_list:
+        col = col.cast(pa.list_(pa.string()))
+        flat = pc.list_flatten(col)
+        bad = flat.filter(pc.match_substring(flat, ARRAY_DELIMITER))
+        if len(bad):
+            raise PartychainError(f"{where}: list element {bad[0].as_py()!r} contains the array delimiter "
                                   f"{ARRAY_DELIMITER!r}; it cannot be exported for neo4j-admin")
-        return ARRAY_DELIMITER.join(parts)
-    return _scalar(v)
+        joined = pc.binary_join(col, ARRAY_DELIMITER)
+        return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
+    if spec.type == "float":
+        return pc.if_else(pc.is_nan(col), pa.scalar(None, pa.float64()), col)
+    return col
 
 
-def _writer(path: Path) -> tuple[Any, Any]:
-    fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
-    return fh, csv.writer(fh, lineterminator="\n")
+def _header_line(fields: list[str]) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(fields)
+    return buf.getvalue().encode("utf-8")
+
+
+def _write_rows(fh: BinaryIO, columns: list[pa.ChunkedArray], tag: str) -> int:
+    """Append rows (the columns plus the constant ``:LABEL``/``:TYPE`` column ``tag``) to an open file."""
+    n = len(columns[0]) if columns else 0
+    if n:
+        names = [f"c{i}" for i in range(len(columns) + 1)]
+        table = pa.table([*columns, pa.repeat(pa.scalar(tag, pa.string()), n)], names=names)
+        pa_csv.write_csv(table, fh, _CSV_OPTIONS)
+    return n
 
 
 def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress | None = None) -> dict[str, int]:
     """Write the graph in ``store`` as neo4j-admin import files into ``out_dir``; file name → rows.
 
-    Reads with ``store.iter_nodes(label)`` and ``store.iter_relationships(type)``, one row
-    at a time, so the export holds at most one relationship type in memory.
+    Reads columns, not rows: ``store.iter_node_tables(label)`` and
+    ``store.iter_relationship_tables(type)`` hand over Arrow tables (the embedded engine builds
+    them itself) and the CSV is written by Arrow's writer, so the export holds at most one
+    label's or one relationship endpoint pair's result in memory.
 
     >>> import tempfile
     >>> from partychain.testing import mini_store
@@ -189,52 +200,46 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress |
 
     node_files: list[str] = []
     for label, model in NODES.items():
-        specs = list(properties_of(model).values())
+        specs = properties_of(model)
         name = node_file(label)
-        fh, w = _writer(out_dir / name)
-        with fh:
-            w.writerow(node_header(label))
+        with open(out_dir / name, "wb") as fh:
+            fh.write(_header_line(node_header(label)))
             n = 0
-            for row in store.iter_nodes(label):
-                w.writerow([*(format_cell(v, s, where=f"{label}.{s.name}") for v, s in zip(row, specs, strict=True)),
-                            label])
-                n += 1
+            for table in store.iter_node_tables(label):
+                cols = [text_column(table.column(p), s, where=f"{label}.{p}") for p, s in specs.items()]
+                n += _write_rows(fh, cols, label)
         counts[name] = n
         node_files.append(name)
-        step(f"nodes {label}")
+        step(f"nodes {label} ({n:,})")
 
     rel_files: list[str] = []
     for rtype, rel in RELS.items():
-        specs = list(properties_of(rel).values())
-        handles: dict[tuple[str, str], tuple[Any, Any]] = {}
+        specs = properties_of(rel)
+        handles: dict[tuple[str, str], BinaryIO] = {}
         try:
             for a, b in rel.ENDPOINTS:
                 name = relationship_file(rtype, a, b)
-                fh, w = handles[(a, b)] = _writer(out_dir / name)
-                w.writerow(relationship_header(rtype, a, b))
+                handles[(a, b)] = sink = open(out_dir / name, "wb")  # noqa: SIM115 - closed below
+                sink.write(_header_line(relationship_header(rtype, a, b)))
                 counts[name] = 0
                 rel_files.append(name)
-            for a, ka, b, kb, *props in store.iter_relationships(rtype):
-                name = relationship_file(rtype, a, b)
-                handles[(a, b)][1].writerow(
-                    [format_cell(ka), format_cell(kb),
-                     *(format_cell(v, s, where=f"{rtype}.{s.name}") for v, s in zip(props, specs, strict=True)),
-                     rtype])
-                counts[name] += 1
+            for a, b, table in store.iter_relationship_tables(rtype):
+                cols = [table.column("start").cast(pa.string()), table.column("end").cast(pa.string()),
+                        *(text_column(table.column(p), s, where=f"{rtype}.{p}") for p, s in specs.items())]
+                counts[relationship_file(rtype, a, b)] += _write_rows(handles[(a, b)], cols, rtype)
         finally:
-            for fh, _ in handles.values():
-                fh.close()
-        step(f"relationships {rtype}")
+            for handle in handles.values():
+                handle.close()
+        step(f"relationships {rtype} ({sum(counts[relationship_file(rtype, a, b)] for a, b in rel.ENDPOINTS):,})")
 
     info = store.dataset()
     if info is not None:
         manifest = {**info.to_dict(), "engine": "neo4j", "source": f"neo4j-admin import of {info.source}"}
         name = f"nodes_{DATASET_LABEL}.csv"
-        fh, w = _writer(out_dir / name)
-        with fh:
-            w.writerow(["id:ID(Dataset)", "json:string", "version:string", "loaded_at:string", ":LABEL"])
-            w.writerow(["current", json.dumps(manifest, ensure_ascii=False), info.version, info.loaded_at,
-                        DATASET_LABEL])
+        with open(out_dir / name, "wb") as fh:
+            fh.write(_header_line(["id:ID(Dataset)", "json:string", "version:string", "loaded_at:string", ":LABEL"]))
+            fh.write(_header_line(["current", json.dumps(manifest, ensure_ascii=False), info.version,
+                                   info.loaded_at, DATASET_LABEL]))
         counts[name] = 1
         node_files.append(name)
 

@@ -15,16 +15,17 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from partychain.errors import PartychainError
 from partychain.export import (
     export_neo4j_admin,
-    format_cell,
     id_space,
     node_file,
     relationship_file,
     spreadsheet_safe,
+    text_column,
 )
 from partychain.graph_model import NODES, RELS, neo4j_constraints, properties_of
 from partychain.testing import mini_store
@@ -162,12 +163,11 @@ def test_import_script_names_every_file(export: tuple[Path, dict[str, int]]) -> 
     assert all(c + ";" in constraints for c in neo4j_constraints())
 
 
-def test_format_cell_refuses_the_array_delimiter_inside_an_element() -> None:
+def test_text_column_refuses_the_array_delimiter_inside_an_element() -> None:
     roles = properties_of(NODES["PartyMember"])["roles"]
-    assert format_cell(["a", "b"], roles) == "a;b"
-    assert format_cell(None, roles) == ""
-    with pytest.raises(PartychainError, match="array delimiter"):
-        format_cell(["a;b"], roles, where="PartyMember.roles")
+    assert text_column(pa.array([["a", "b"], None, []]), roles).to_pylist() == ["a;b", None, None]
+    with pytest.raises(PartychainError, match=r"PartyMember.roles: list element 'a;b' contains the array delimiter"):
+        text_column(pa.array([["x"], ["a;b"]]), roles, where="PartyMember.roles")
 
 
 @pytest.mark.parametrize(("value", "safe"), [
@@ -180,4 +180,20 @@ def test_spreadsheet_safe_makes_formula_cells_inert(value: Any, safe: Any) -> No
 
 def test_neo4j_admin_files_keep_values_verbatim() -> None:
     # neo4j-admin input is not for spreadsheets: a prefix would become part of the stored value
-    assert format_cell("=1+1") == "=1+1" and format_cell(-5) == "-5"
+    name = properties_of(NODES["Village"])["name"]
+    assert text_column(pa.array(["=1+1", "-5", None]), name).to_pylist() == ["=1+1", "-5", None]
+    scale = next(s for s in properties_of(NODES["Base"]).values() if s.type == "float")
+    assert text_column(pa.array([float("nan"), 800.0]), scale).to_pylist() == [None, 800.0]
+
+
+def test_row_path_writes_the_same_files_as_the_columnar_path(export: tuple[Path, dict[str, int]],
+                                                              tmp_path: Path) -> None:
+    # A pinned view reads through GraphStore's row-batching defaults (as the Neo4j store does);
+    # the embedded store itself hands over the engine's Arrow tables. Both must write the same rows.
+    out, counts = export
+    with mini_store().pinned() as view:
+        assert export_neo4j_admin(view, tmp_path) == counts
+    for f in counts:
+        a = (out / f).read_text(encoding="utf-8").splitlines()
+        b = (tmp_path / f).read_text(encoding="utf-8").splitlines()
+        assert a[0] == b[0] and sorted(a[1:]) == sorted(b[1:]), f

@@ -6,15 +6,25 @@ import contextlib
 import datetime as dt
 import decimal
 import hashlib
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+import pyarrow as pa
+
 from partychain import cypher
-from partychain.graph_model import NODE_TYPES, REL_TYPES, properties_of
+from partychain.graph_model import NODE_TYPES, NODES, REL_TYPES, RELS, properties_of
 
 Progress = Callable[[str, int, int], None]
+TABLE_ROWS = 250_000  # rows per Arrow table of the bulk readers (export)
+
+
+def _table(rows: list[list[Any]], schema: pa.Schema) -> pa.Table:
+    """Rows of query values (dates as ISO text, see :func:`normalize_value`) as a table of ``schema``."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.table([pa.array(col).cast(f.type) for col, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,39 @@ class GraphStore(ABC):
             res = self.run(f"MATCH (x:{a})-[r:{rtype}]->(y:{b}) RETURN {ret}")
             for row in sorted(res.rows, key=lambda r: [str(v) for v in r]):
                 yield [a, row[0], b, row[1], *row[2:]]
+
+    def iter_node_tables(self, label: str, *, batch_rows: int = TABLE_ROWS) -> Iterator[pa.Table]:
+        """Every node of ``label`` as Arrow tables of at most ``batch_rows`` rows, one column per model
+        property typed as the model says (:meth:`PropertySpec.arrow_type`), ordered by key (bulk export).
+
+        This default batches :meth:`iter_nodes`; an engine with a columnar result overrides it.
+        """
+        specs = properties_of(NODES[label])
+        schema = pa.schema([(name, spec.arrow_type()) for name, spec in specs.items()])
+        rows = iter(self.iter_nodes(label))
+        while chunk := list(itertools.islice(rows, batch_rows)):
+            yield _table(chunk, schema)
+
+    def iter_relationship_tables(self, rtype: str, *, batch_rows: int = TABLE_ROWS
+                                 ) -> Iterator[tuple[str, str, pa.Table]]:
+        """Every relationship of ``rtype`` as (from label, to label, Arrow table) with the columns ``start``
+        and ``end`` (the endpoints' keys) and one per model property; any order (bulk export).
+
+        This default batches :meth:`iter_relationships`; an engine with a columnar result overrides it.
+        """
+        specs = properties_of(RELS[rtype])
+        schema = pa.schema([("start", pa.string()), ("end", pa.string()),
+                            *((name, spec.arrow_type()) for name, spec in specs.items())])
+        buffers: dict[tuple[str, str], list[list[Any]]] = {}
+        for a, ka, b, kb, *props in self.iter_relationships(rtype):
+            buf = buffers.setdefault((a, b), [])
+            buf.append([ka, kb, *props])
+            if len(buf) >= batch_rows:
+                yield a, b, _table(buf, schema)
+                buf.clear()
+        for (a, b), buf in buffers.items():
+            if buf:
+                yield a, b, _table(buf, schema)
 
     def checksum(self) -> str:
         """A content hash of the whole graph (every node and relationship with its properties)."""
