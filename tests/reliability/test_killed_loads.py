@@ -159,7 +159,12 @@ def _rerun_and_check(db: Path, ledger: Ledger, keep_versions: int = 2) -> None:
 def run_trials(a: Ledger, b: Ledger, db: Path, trials: int, seed: int) -> list[Trial]:
     """Kill loads alternating between ``a`` and ``b``; after each kill check the graph, then finish the load."""
     rng = random.Random(seed)
-    t_partial, total = _calibrate(b.path, db)  # db now holds b
+    # The first load of a session runs cold (imports, page cache) and can take twice as long as the
+    # next ones; delays drawn from its duration would mostly land after the end. Time three loads
+    # (b, a, b: db then holds b) and draw from the fastest.
+    runs = [_calibrate(ledger.path, db) for ledger in (b, a, b)]
+    total = min(t for _, t in runs)
+    after_partial = min(t - p for p, t in runs)
     state, results = b, []
     for i in range(trials):
         target = a if state is b else b
@@ -171,7 +176,7 @@ def run_trials(a: Ledger, b: Ledger, db: Path, trials: int, seed: int) -> list[T
             delay = rng.uniform(0, total * 1.05)
             time.sleep(delay)
         else:
-            delay = rng.uniform(0, max(0.05, total - t_partial) * 1.05)
+            delay = rng.uniform(0, max(0.05, after_partial) * 1.05)
             while proc.poll() is None and not _partials(db):
                 time.sleep(0.002)
             time.sleep(delay)
