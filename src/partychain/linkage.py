@@ -49,7 +49,7 @@ COVERAGE_METRICS: tuple[str, ...] = (
     "bases_linked",
     "poor_chain_complete",
 )
-"""The coverage metrics of the named query ``count_coverage_in_scope``, in its order."""
+"""The coverage metrics of the named query ``count_coverage_in_scope``, in the order of the API's answers."""
 
 MODELS: tuple[str, ...] = (
     "jc_coop_poor",
