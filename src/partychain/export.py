@@ -154,7 +154,7 @@ def text_column(column: pa.Array | pa.ChunkedArray, spec: PropertySpec, *, where
     return col
 
 
-def _header_line(fields: list[str]) -> bytes:
+def _csv_line(fields: list[str]) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(fields)
     return buf.getvalue().encode("utf-8")
@@ -203,7 +203,7 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress |
         specs = properties_of(model)
         name = node_file(label)
         with open(out_dir / name, "wb") as fh:
-            fh.write(_header_line(node_header(label)))
+            fh.write(_csv_line(node_header(label)))
             n = 0
             for table in store.iter_node_tables(label):
                 cols = [text_column(table.column(p), s, where=f"{label}.{p}") for p, s in specs.items()]
@@ -220,11 +220,11 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress |
             for a, b in rel.ENDPOINTS:
                 name = relationship_file(rtype, a, b)
                 handles[(a, b)] = sink = open(out_dir / name, "wb")  # noqa: SIM115 - closed below
-                sink.write(_header_line(relationship_header(rtype, a, b)))
+                sink.write(_csv_line(relationship_header(rtype, a, b)))
                 counts[name] = 0
                 rel_files.append(name)
             for a, b, table in store.iter_relationship_tables(rtype):
-                cols = [table.column("start").cast(pa.string()), table.column("end").cast(pa.string()),
+                cols = [table.column("start"), table.column("end"),
                         *(text_column(table.column(p), s, where=f"{rtype}.{p}") for p, s in specs.items())]
                 counts[relationship_file(rtype, a, b)] += _write_rows(handles[(a, b)], cols, rtype)
         finally:
@@ -237,8 +237,8 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress |
         manifest = {**info.to_dict(), "engine": "neo4j", "source": f"neo4j-admin import of {info.source}"}
         name = f"nodes_{DATASET_LABEL}.csv"
         with open(out_dir / name, "wb") as fh:
-            fh.write(_header_line(["id:ID(Dataset)", "json:string", "version:string", "loaded_at:string", ":LABEL"]))
-            fh.write(_header_line(["current", json.dumps(manifest, ensure_ascii=False), info.version,
+            fh.write(_csv_line(["id:ID(Dataset)", "json:string", "version:string", "loaded_at:string", ":LABEL"]))
+            fh.write(_csv_line(["current", json.dumps(manifest, ensure_ascii=False), info.version,
                                    info.loaded_at, DATASET_LABEL]))
         counts[name] = 1
         node_files.append(name)

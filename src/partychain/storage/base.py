@@ -21,6 +21,39 @@ Progress = Callable[[str, int, int], None]
 TABLE_ROWS = 250_000  # rows per Arrow table of the bulk readers (export)
 
 
+def node_query(label: str) -> str:
+    """The bulk read of a label: every node's model properties (named as the model names them), by key.
+
+    >>> node_query("Industry")
+    'MATCH (n:Industry) RETURN n.code AS code, n.name AS name, n.unit AS unit ORDER BY n.code'
+    """
+    model = NODES[label]
+    ret = ", ".join(f"n.{p} AS {p}" for p in properties_of(model))
+    return f"MATCH (n:{label}) RETURN {ret} ORDER BY n.{model.KEY}"
+
+
+def relationship_query(rtype: str, from_label: str, to_label: str) -> str:
+    """The bulk read of one relationship endpoint pair: ``start`` and ``end`` keys, then the model properties.
+
+    >>> relationship_query("DRIVES", "PartyMember", "Household")
+    'MATCH (x:PartyMember)-[r:DRIVES]->(y:Household) RETURN x.id AS start, y.id AS `end`, r.since AS since'
+    """
+    ret = ", ".join([f"x.{NODES[from_label].KEY} AS start", f"y.{NODES[to_label].KEY} AS `end`",
+                     *(f"r.{p} AS {p}" for p in properties_of(RELS[rtype]))])
+    return f"MATCH (x:{from_label})-[r:{rtype}]->(y:{to_label}) RETURN {ret}"
+
+
+def node_schema(label: str) -> pa.Schema:
+    """The Arrow schema of :func:`node_query`'s columns, typed as the model says."""
+    return pa.schema([(name, spec.arrow_type()) for name, spec in properties_of(NODES[label]).items()])
+
+
+def relationship_schema(rtype: str) -> pa.Schema:
+    """The Arrow schema of :func:`relationship_query`'s columns, typed as the model says."""
+    return pa.schema([("start", pa.string()), ("end", pa.string()),
+                      *((name, spec.arrow_type()) for name, spec in properties_of(RELS[rtype]).items())])
+
+
 def _table(rows: list[list[Any]], schema: pa.Schema) -> pa.Table:
     """Rows of query values (dates as ISO text, see :func:`normalize_value`) as a table of ``schema``."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
@@ -149,21 +182,12 @@ class GraphStore(ABC):
 
     def iter_nodes(self, label: str) -> Iterator[list[Any]]:
         """Every node of ``label`` as a row of its model's properties, ordered by key (bulk export)."""
-        model = next(n for n in NODE_TYPES if n.label() == label)
-        props = list(properties_of(model))
-        ret = ", ".join(f"n.{p} AS {p}" for p in props)
-        res = self.run(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.{model.KEY}")
-        yield from res.rows
+        yield from self.run(node_query(label)).rows
 
     def iter_relationships(self, rtype: str) -> Iterator[list[Any]]:
         """Every relationship of ``rtype`` as (from label, from key, to label, to key, props...)."""
-        rel = next(r for r in REL_TYPES if rtype == r.TYPE)
-        props = list(properties_of(rel))
-        for a, b in rel.ENDPOINTS:
-            ka = next(n for n in NODE_TYPES if n.label() == a).KEY
-            kb = next(n for n in NODE_TYPES if n.label() == b).KEY
-            ret = ", ".join([f"x.{ka}", f"y.{kb}", *(f"r.{p}" for p in props)])
-            res = self.run(f"MATCH (x:{a})-[r:{rtype}]->(y:{b}) RETURN {ret}")
+        for a, b in RELS[rtype].ENDPOINTS:
+            res = self.run(relationship_query(rtype, a, b))
             for row in sorted(res.rows, key=lambda r: [str(v) for v in r]):
                 yield [a, row[0], b, row[1], *row[2:]]
 
@@ -173,8 +197,7 @@ class GraphStore(ABC):
 
         This default batches :meth:`iter_nodes`; an engine with a columnar result overrides it.
         """
-        specs = properties_of(NODES[label])
-        schema = pa.schema([(name, spec.arrow_type()) for name, spec in specs.items()])
+        schema = node_schema(label)
         rows = iter(self.iter_nodes(label))
         while chunk := list(itertools.islice(rows, batch_rows)):
             yield _table(chunk, schema)
@@ -186,9 +209,7 @@ class GraphStore(ABC):
 
         This default batches :meth:`iter_relationships`; an engine with a columnar result overrides it.
         """
-        specs = properties_of(RELS[rtype])
-        schema = pa.schema([("start", pa.string()), ("end", pa.string()),
-                            *((name, spec.arrow_type()) for name, spec in specs.items())])
+        schema = relationship_schema(rtype)
         buffers: dict[tuple[str, str], list[list[Any]]] = {}
         for a, ka, b, kb, *props in self.iter_relationships(rtype):
             buf = buffers.setdefault((a, b), [])

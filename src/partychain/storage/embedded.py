@@ -41,7 +41,18 @@ from partychain.graph_model import NODES, RELS, ladybug_ddl, properties_of
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
-from .base import TABLE_ROWS, DatasetInfo, GraphStore, Progress, QueryResult, normalize_value
+from .base import (
+    TABLE_ROWS,
+    DatasetInfo,
+    GraphStore,
+    Progress,
+    QueryResult,
+    node_query,
+    node_schema,
+    normalize_value,
+    relationship_query,
+    relationship_schema,
+)
 from .sandbox import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -152,15 +163,20 @@ class StoreBusy(StoreError):
 _FULL = "buffer pool is full"
 
 
+@contextlib.contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Engine failures as the store's errors: a full buffer pool is retryable (:class:`StoreBusy`)."""
+    try:
+        yield
+    except RuntimeError as e:
+        if _FULL in str(e):
+            raise StoreBusy(f"the graph engine is out of query memory: {e}") from e
+        raise QueryError(str(e)) from e
+
+
 def _run_on(v: _Version, query: str, parameters: Mapping[str, Any] | None) -> QueryResult:
-    with v.connection() as conn:
-        try:
-            res = conn.execute(query, dict(parameters or {}))
-            return _result(res)[0]
-        except RuntimeError as e:
-            if _FULL in str(e):
-                raise StoreBusy(f"the graph engine is out of query memory: {e}") from e
-            raise QueryError(str(e)) from e
+    with v.connection() as conn, _engine_errors():
+        return _result(conn.execute(query, dict(parameters or {})))[0]
 
 
 def _manifest(version_dir: Path) -> DatasetInfo:
@@ -288,38 +304,27 @@ class EmbeddedStore(GraphStore):
 
     def _arrow(self, query: str, batch_rows: int) -> pa.Table:
         """A whole result as one Arrow table in ``batch_rows`` chunks, converted by the engine (no Python rows)."""
-        with self._use() as v, v.connection() as conn:
+        with self._use() as v, v.connection() as conn, _engine_errors():
+            res = conn.execute(query)
+            if isinstance(res, list):  # several statements: the last one answers
+                res = res[-1]
             try:
-                res = conn.execute(query)
-                if isinstance(res, list):
-                    res = res[-1]
-                try:
-                    return res.get_as_arrow(batch_rows)
-                finally:
-                    res.close()
-            except RuntimeError as e:
-                raise QueryError(str(e)) from e
+                return res.get_as_arrow(batch_rows)
+            finally:
+                res.close()
 
     def iter_node_tables(self, label: str, *, batch_rows: int = TABLE_ROWS) -> Iterator[pa.Table]:
         """As :meth:`GraphStore.iter_node_tables`, with the columns built by the engine."""
-        specs = properties_of(NODES[label])
-        ret = ", ".join(f"n.{p} AS {p}" for p in specs)
-        table = self._arrow(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.{NODES[label].KEY}", batch_rows)
-        schema = pa.schema([(name, spec.arrow_type()) for name, spec in specs.items()])
-        for batch in table.to_batches():
+        schema = node_schema(label)
+        for batch in self._arrow(node_query(label), batch_rows).to_batches():
             yield pa.Table.from_batches([batch]).cast(schema)
 
     def iter_relationship_tables(self, rtype: str, *, batch_rows: int = TABLE_ROWS
                                  ) -> Iterator[tuple[str, str, pa.Table]]:
         """As :meth:`GraphStore.iter_relationship_tables`, with the columns built by the engine."""
-        specs = properties_of(RELS[rtype])
-        schema = pa.schema([("start", pa.string()), ("end", pa.string()),
-                            *((name, spec.arrow_type()) for name, spec in specs.items())])
+        schema = relationship_schema(rtype)
         for a, b in RELS[rtype].ENDPOINTS:
-            ret = ", ".join([f"x.{NODES[a].KEY} AS start", f"y.{NODES[b].KEY} AS `end`",
-                             *(f"r.{p} AS {p}" for p in specs)])
-            table = self._arrow(f"MATCH (x:{a})-[r:{rtype}]->(y:{b}) RETURN {ret}", batch_rows)
-            for batch in table.to_batches():
+            for batch in self._arrow(relationship_query(rtype, a, b), batch_rows).to_batches():
                 yield a, b, pa.Table.from_batches([batch]).cast(schema)
 
     def run_readonly(self, query: str, parameters: Mapping[str, Any] | None = None, *,

@@ -88,7 +88,7 @@ from partychain.graph_model import NODES, RELS, neo4j_constraints, properties_of
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
-from .base import DatasetInfo, GraphStore, Progress, QueryResult, normalize_value
+from .base import DatasetInfo, GraphStore, Progress, QueryResult, node_query, normalize_value
 
 if TYPE_CHECKING:
     from partychain.settings import Settings
@@ -466,11 +466,8 @@ class Neo4jStore(GraphStore):
 
     def iter_nodes(self, label: str) -> Iterator[list[Any]]:
         """As :meth:`GraphStore.iter_nodes`, streamed from the server instead of read whole."""
-        model = NODES[label]
-        props = list(properties_of(model))
-        ret = ", ".join(f"n.{p} AS {p}" for p in props)
         with self._errors(), self._session(READ_ACCESS, fetch_size=self.batch_size) as session:
-            result = session.run(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.{model.KEY}")
+            result = session.run(node_query(label))
             for record in result:
                 yield _row(record)
 
