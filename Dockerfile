@@ -17,7 +17,9 @@ COPY graph_model ./graph_model
 COPY loaders ./loaders
 COPY api ./api
 COPY cypher ./cypher
-RUN pip install . && partychain --help > /dev/null
+RUN pip install . && partychain --help > /dev/null \
+ && mkdir /data && chown partychain:partychain /data && chmod 0700 /data
+# /data: the personal-data store and audit log of a Neo4j deployment (a named volume starts as a copy of it)
 
 USER partychain
 WORKDIR /home/partychain

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -27,12 +28,13 @@ from partychain.storage.base import GraphStore
 
 from . import routes_aggregates, routes_cypher, routes_linkage, routes_meta, routes_records
 from .access_log import AccessLogMiddleware
-from .auth import FailureLimiter, KeyRing
+from .audit import AuditLog
+from .auth import FailureLimiter, KeyRing, RateLimiter
 from .deps import current_role
 from .limits import BodyLimitMiddleware
 from .problems import PROBLEM_JSON, FieldError, Problem, ValidationProblem, install_handlers
 from .query_slots import QuerySlots
-from .routing import MaskingRoute
+from .routing import ApiRoute
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +45,13 @@ Ledgers of rural party building along the industry chain (联合建党委、支�
 基地联党员、党员带农户), as a graph researchers and officers can question.
 
 **Access.** Send `Authorization: Bearer KEY`. Without a key you are *anonymous* and see aggregates
-only (`/health`, `/stats`, `/coverage`, `/models`, `/figures`). A *researcher* key adds records —
-with personal fields masked (names `张*`, ID numbers `999999**********12`, phones `138****5678`) — and
-`POST /cypher`. An *officer* key sees personal fields unmasked. Which fields are personal comes from the
-knowledge model's flags. An unknown key is answered 401, a role that may not 403; too many failed
-keys from one address 429 with `Retry-After`.
+only (`/health`, `/stats`, `/coverage`, `/models`, `/figures`), at a limited rate per address. A
+*researcher* key adds records — with personal fields masked (names `张*`, ID numbers
+`999999**********12`, phones `138****5678`) — and `POST /cypher`. An *officer* key sees personal
+fields unmasked (every such read is written to an audit log) and may search people by name
+(`/people`). The graph itself holds no personal data: names, ID numbers and phones are kept apart,
+by id, and only these endpoints join them. An unknown key is answered 401, a role that may not 403;
+too many failed keys, or anonymous requests, from one address 429 with `Retry-After`.
 
 **Errors** are `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`,
 `request_id`). Every response carries `X-Request-ID` (send your own to correlate).
@@ -90,17 +94,26 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     app.state.keys = keys
     app.state.auth_failures = FailureLimiter(max_failures=auth_failures_per_minute, window_s=60.0)
     app.state.query_slots = slots
+    app.state.anonymous_rate = RateLimiter(rate=settings.anonymous_rate, burst=settings.anonymous_burst)
+    app.state.audit = AuditLog(settings.audit_log or _audit_default(graph))
 
     install_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inside the access log: a refused body is logged too
     app.add_middleware(AccessLogMiddleware)
     for module in (routes_meta, routes_aggregates, routes_linkage, routes_records, routes_cypher):
         app.include_router(module.router, prefix=PREFIX)
-    unmasked = [r.path for r in app.routes if isinstance(r, APIRoute) and not isinstance(r, MaskingRoute)]
-    if unmasked:  # every endpoint's responses go through the one masking step
-        raise RuntimeError(f"routes without MaskingRoute: {unmasked}")
+    plain = [r.path for r in app.routes if isinstance(r, APIRoute) and not isinstance(r, ApiRoute)]
+    if plain:  # every endpoint answers with only the fields its records have
+        raise RuntimeError(f"routes without ApiRoute: {plain}")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _audit_default(store: GraphStore) -> Path | None:
+    if store.local_dir is None:
+        log.warning("no audit log file: set PARTYCHAIN_AUDIT_LOG; officers' reads are logged on partychain.audit only")
+        return None
+    return store.local_dir / "audit.jsonl"
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -78,11 +78,22 @@ class KeyRing:
 
     def role_of(self, presented: str) -> Role | None:
         """The role of ``presented``, or ``None``; takes the same time whichever key matches."""
+        found = self.identify(presented)
+        return found[0] if found else None
+
+    def identify(self, presented: str) -> tuple[Role, str] | None:
+        """The role of ``presented`` and a non-secret id of the key (for audit logs), or ``None``.
+
+        >>> ring = KeyRing([("s3cret-key", Role.officer)])
+        >>> role, who = ring.identify("s3cret-key")
+        >>> role.name, who.startswith("key:"), "s3cret" in who
+        ('officer', True, False)
+        """
         d = _digest(presented)
-        found: Role | None = None
+        found: tuple[Role, str] | None = None
         for digest, role in self._entries:
             if hmac.compare_digest(digest, d) and found is None:
-                found = role
+                found = (role, "key:" + hashlib.sha256(b"partychain-key-id:" + digest).hexdigest()[:12])
         return found
 
 
@@ -97,6 +108,38 @@ def _read_key_file(path: Path) -> list[tuple[str, Role]]:
         if line:
             out.append(_parse_entry(line, f"{path} line {n}"))
     return out
+
+
+class RateLimiter:
+    """A token bucket per client: ``rate`` requests per second sustained, ``burst`` at once.
+
+    >>> lim = RateLimiter(rate=1.0, burst=2)
+    >>> [lim.take("a", now=0.0) for _ in range(3)]
+    [None, None, 1]
+    >>> lim.take("a", now=1.0) is None, lim.take("b", now=0.0) is None
+    (True, True)
+    """
+
+    def __init__(self, *, rate: float, burst: int, max_clients: int = 10_000) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, at)
+        self._lock = threading.Lock()
+
+    def take(self, client: str, *, now: float | None = None) -> int | None:
+        """Take one token for ``client``: ``None`` when it may go on, else seconds until it may try again."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, at = self._buckets.pop(client, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[client] = (tokens - 1.0, now)
+                while len(self._buckets) > self.max_clients:
+                    self._buckets.popitem(last=False)
+                return None
+            self._buckets[client] = (tokens, now)
+            return max(1, math.ceil((1.0 - tokens) / self.rate))
 
 
 class FailureLimiter:

@@ -12,7 +12,9 @@ from partychain.settings import Settings
 from partychain.storage.base import GraphStore
 
 from .access_log import request_context
-from .auth import FailureLimiter, KeyRing, Role
+from .audit import AuditLog
+from .auth import FailureLimiter, KeyRing, RateLimiter, Role
+from .personal import PersonalReader, set_reveal
 from .problems import ApiError
 
 _bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer KEY`")
@@ -33,13 +35,24 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def current_role(request: Request,
-                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None) -> Role:
-    """The caller's role from ``Authorization: Bearer KEY`` (anonymous without the header)."""
+async def current_role(request: Request,
+                       _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None) -> Role:
+    """The caller's role from ``Authorization: Bearer KEY`` (anonymous without the header).
+
+    An ``async`` dependency on purpose: it runs in the request's own task, so the personal-data switch
+    it sets (:func:`partychain.api.personal.set_reveal`, on for officers only) holds while the answer is
+    serialized.  Anonymous callers are rate-limited per client address.
+    """
     header = request.headers.get("authorization")
     ctx = request_context(request.scope)
+    set_reveal(False)
     if header is None:
         ctx["role"] = Role.anonymous.name
+        rates: RateLimiter = request.app.state.anonymous_rate
+        retry = rates.take(_client(request))
+        if retry is not None:
+            raise ApiError(429, "rate-limited", "too many requests from this address without a key; "
+                           "slow down or use an API key", headers={"Retry-After": str(retry)})
         return Role.anonymous
     limiter: FailureLimiter = request.app.state.auth_failures
     client = _client(request)
@@ -50,13 +63,15 @@ def current_role(request: Request,
                        headers={"Retry-After": str(retry)})
     scheme, _sep, token = header.strip().partition(" ")
     keys: KeyRing = request.app.state.keys
-    role = keys.role_of(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if role is None:
+    found = keys.identify(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if found is None:
         limiter.record(client)
         ctx["role"] = "unauthenticated"
         raise ApiError(401, "unauthorized", "unknown API key (send `Authorization: Bearer KEY`)",
                        headers={"WWW-Authenticate": "Bearer"})
+    role, ctx["who"] = found
     ctx["role"] = role.name
+    set_reveal(role >= Role.officer)
     return role
 
 
@@ -76,9 +91,26 @@ def require(minimum: Role) -> Callable[[Role], Role]:
     return check
 
 
+def personal_reader(request: Request, store: Annotated[GraphStore, Depends(get_store)],
+                    role: Annotated[Role, Depends(current_role)]) -> PersonalReader:
+    """The personal-data store of the request's graph version; officers' reads go to the audit log."""
+    if role < Role.officer:
+        return PersonalReader(store)
+    audit: AuditLog = request.app.state.audit
+    ctx = request_context(request.scope)
+
+    def on_read(label: str, ids: list[str]) -> None:
+        audit.record(who=ctx.get("who"), role=ctx.get("role"), request_id=ctx.get("request_id"),
+                     method=request.method, path=request.url.path, label=label, ids=ids)
+
+    return PersonalReader(store, on_read=on_read)
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+PersonalDep = Annotated[PersonalReader, Depends(personal_reader)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ResearcherDep = Annotated[Role, Depends(require(Role.researcher))]
+OfficerDep = Annotated[Role, Depends(require(Role.officer))]
 
 ScopeQuery = Annotated[str, Query(
     min_length=1, max_length=32,

@@ -1,8 +1,9 @@
-"""Pagination: ``limit`` and an opaque ``cursor`` on every list.
+"""Pagination: ``limit`` and an opaque, signed ``cursor`` on every list.
 
 Lists the linkage functions page themselves pass the parameters through; lists that come whole
-are cut here with the same cursors (:func:`partychain.linkage.encode_cursor`), so a client sees one
-kind of cursor everywhere.  A cursor the API did not hand out is a 400.
+are cut here with the same cursors (:mod:`partychain.paging`: signed, bound to one list of one
+graph version), so a client sees one kind of cursor everywhere.  A cursor the API did not hand
+out for that list is a 400, before any query runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from partychain.linkage import MAX_LIMIT, decode_cursor, encode_cursor
+from partychain.linkage import MAX_LIMIT, version_of
+from partychain.linkage import page_of as _page_of
+from partychain.paging import list_identity
+from partychain.storage.base import GraphStore
 
 DEFAULT_LIMIT = 50
 
@@ -26,7 +30,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200, description="`next_cursor` of the previous page")] = None,
+    cursor: Annotated[str | None, Query(max_length=64, description="`next_cursor` of the previous page")] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
 
@@ -34,14 +38,8 @@ def page_params(
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
-def page_of(items: Sequence[Any], page: PageParams) -> dict[str, Any]:
-    """One page of a whole list: ``{"items", "total", "next_cursor"}``.
-
-    >>> p = page_of(list(range(5)), PageParams(limit=2, cursor=None))
-    >>> p["items"], p["total"], page_of(list(range(5)), PageParams(2, p["next_cursor"]))["items"]
-    ([0, 1], 5, [2, 3])
-    """
-    start = decode_cursor(page.cursor)
-    end = start + page.limit
-    return {"items": list(items[start:end]), "total": len(items),
-            "next_cursor": encode_cursor(end) if end < len(items) else None}
+def page_of(items: Sequence[Any], page: PageParams, *, store: GraphStore, name: str,
+            **params: object) -> dict[str, Any]:
+    """One page of a whole list named ``name`` with ``params``: ``{"items", "total", "next_cursor"}``."""
+    return _page_of(items, list_id=list_identity(name, **params), version=version_of(store), limit=page.limit,
+                    cursor=page.cursor)

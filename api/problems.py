@@ -28,6 +28,7 @@ from partychain.errors import (
     StoreError,
 )
 from partychain.storage.guard import BadParameters, QueryTooComplex, QueryTooLarge, StatementNotAllowed
+from partychain.storage.personal import PersonalDataUnavailable
 from partychain.storage.sandbox import QueryCrashed, QueryResourceExceeded
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ TYPE_PREFIX = "urn:partychain:problem:"
 _TITLES = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
     408: "Request Timeout", 413: "Content Too Large", 422: "Unprocessable Content", 429: "Too Many Requests",
-    500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout",
+    431: "Request Header Fields Too Large", 500: "Internal Server Error", 503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 
 
@@ -119,6 +121,7 @@ _DOMAIN: tuple[tuple[type[PartychainError], int, str, str | None], ...] = (
     (QueryCrashed, 400, "query-crashed", None),
     (QueryTimeout, 504, "query-timeout", None),
     (GraphNotLoaded, 503, "graph-not-loaded", "no graph is loaded yet"),
+    (PersonalDataUnavailable, 503, "personal-data-unavailable", None),
     (QueryError, 500, "query-failed", "a query failed on the graph engine"),
     (StoreError, 503, "store-unavailable", "the graph store cannot answer"),
 )

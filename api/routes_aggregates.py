@@ -12,10 +12,10 @@ from partychain.figures import figures as compute_figures
 from .deps import ScopeQuery, StoreDep
 from .paging import PageDep, page_of
 from .problems import problem_responses
-from .routing import MaskingRoute
+from .routing import ApiRoute
 from .schemas import Coverage, Figures, ModelCounts
 
-router = APIRouter(route_class=MaskingRoute, tags=["aggregates"],
+router = APIRouter(route_class=ApiRoute, tags=["aggregates"],
                    responses=problem_responses(400, 401, 404, 422, 429, 503))
 
 
@@ -43,4 +43,4 @@ def figures(
     if scope:
         linkage.check_scope(store, scope)
     rows = compute_figures(store, scope=scope)
-    return {"scope": scope, **page_of(rows, page)}
+    return {"scope": scope, **page_of(rows, page, store=store, name="figures", scope=scope)}

@@ -1,25 +1,26 @@
-"""Researcher Cypher: read-only, time-limited, row-capped, personal data masked by role."""
+"""Researcher Cypher: read-only, time-limited, row-capped; the graph it reads holds no personal data."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from partychain.errors import QueryError, QueryTimeout, ReadOnlyViolation
 from partychain.storage import guard
 from partychain.storage.sandbox import QueryCrashed, QueryResourceExceeded
 
-from .access_log import request_context
 from .deps import ResearcherDep, SettingsDep, StoreDep
 from .problems import ApiError, problem_responses
 from .query_slots import QuerySlots, SlotsBusy
-from .routing import QUERY_RESULT_KEY, MaskingRoute
+from .routing import ApiRoute
 from .schemas import CypherRequest, CypherResult
 
-router = APIRouter(route_class=MaskingRoute, tags=["cypher"],
+router = APIRouter(route_class=ApiRoute, tags=["cypher"],
                    responses=problem_responses(400, 401, 403, 413, 422, 429, 503, 504))
 
 # refusals of the store's guard and its workers: answered as problems.py maps them (403, 400, 413)
@@ -50,9 +51,9 @@ def jsonable(v: Any) -> Any:
     return str(v)
 
 
-@router.post("/cypher", response_model=CypherResult, openapi_extra={QUERY_RESULT_KEY: True})
+@router.post("/cypher", response_model=CypherResult)
 def run_cypher(body: CypherRequest, request: Request, store: StoreDep, settings: SettingsDep,
-               _: ResearcherDep) -> dict[str, Any]:
+               _: ResearcherDep) -> Response:
     """Run read-only Cypher against the graph (researcher or officer).
 
     The engine itself refuses writes (403 `read-only`); reading or writing server files, engine
@@ -61,11 +62,10 @@ def run_cypher(body: CypherRequest, request: Request, store: StoreDep, settings:
     `query-too-complex`) and oversized parameters (413 `query-too-large`).  A query is cut at the
     time limit (504 `query-timeout`) and its rows at the row cap (`truncated: true`); on the embedded
     engine it runs in a worker process with a memory limit (400 `query-too-expensive` past it).
-    For researchers, personal values are masked: nodes by their label's flags, and — conservatively —
-    every column whose name mentions a personal property (`m.name`, so a village's `v.name` too:
-    return the village node to see its name).
+    The row cap counts the elements of returned lists and maps too (`collect(...)`).
+    The graph holds no personal data (names, ID numbers and phones are kept apart, by id), so
+    nothing a query returns, or an error echoes, can carry any.
     """
-    request_context(request.scope)["query"] = {"text": body.query, "parameters": body.parameters}
     slots: QuerySlots = request.app.state.query_slots
     timeout_s, max_rows = settings.query_timeout_s, settings.query_max_rows
     try:
@@ -81,4 +81,7 @@ def run_cypher(body: CypherRequest, request: Request, store: StoreDep, settings:
         raise ApiError(400, "cypher-error", str(e)[:_DETAIL_MAX]) from e
     except (TypeError, ValueError, OverflowError) as e:
         raise ApiError(400, "cypher-parameters", f"the engine cannot take these parameters: {e}"[:_DETAIL_MAX]) from e
-    return {"columns": result.columns, "rows": jsonable(result.rows), "truncated": truncated}
+    # Rendered here, on the request's worker thread: a large answer never holds up the event loop.
+    body_bytes = json.dumps({"columns": result.columns, "rows": jsonable(result.rows), "truncated": truncated},
+                            ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return Response(body_bytes, media_type="application/json")

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from partychain import linkage
 
-from .access_log import request_context
-from .deps import ResearcherDep, ScopeQuery, StoreDep
+from .deps import PersonalDep, ResearcherDep, ScopeQuery, StoreDep
 from .paging import PageDep, page_of
+from .personal import NAME_FIELD, PersonalReader
 from .problems import problem_responses
-from .routing import LABELS_KEY, MaskingRoute
+from .routing import ApiRoute
 from .schemas import Chains, GapPage, ModelInstances, Pairings
 
-router = APIRouter(route_class=MaskingRoute, tags=["linkage"],
+router = APIRouter(route_class=ApiRoute, tags=["linkage"],
                    responses=problem_responses(400, 401, 403, 404, 422, 429, 503))
 
 GapKind = Literal[linkage.GAP_KINDS]  # type: ignore[valid-type]
 ModelName = Literal[linkage.MODELS]  # type: ignore[valid-type]
+
+
+def labelled(items: list[dict[str, Any]], label: str, personal: PersonalReader) -> list[dict[str, Any]]:
+    """Records of ``label`` with ``_label`` set and, for people, their name joined from the personal-data store."""
+    out = [{"_label": label, **i} for i in items]
+    return personal.with_names(out, label) if label in NAME_FIELD else out
 
 
 @router.get("/households/{household_id}/chains", response_model=Chains)
@@ -30,28 +36,26 @@ def household_chains(household_id: Annotated[str, Path(max_length=64, examples=[
     One chain per distinct path; where a chain breaks, the rest of it is null.  A household no
     member drives has no chains; an unknown household is a 404.
     """
-    paged = page_of(linkage.household_chains(store, household_id), page)
+    paged = page_of(linkage.household_chains(store, household_id), page, store=store, name="chains",
+                    household_id=household_id)
     return {"household_id": household_id, "chains": paged.pop("items"), **paged}
 
 
 @router.get("/gaps", response_model=GapPage)
 def gaps(scope: ScopeQuery, kind: Annotated[GapKind, Query(description="which gap to list")],
-         request: Request, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
+         store: StoreDep, personal: PersonalDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """Where the chain is broken: the records behind a coverage metric's shortfall, paged.
 
-    Household records name the head of household `name`; they are masked by every label's
-    personal flags together (so `name` is masked for researchers).
+    Records of households and members carry the person's `name` (the head of household's for
+    households): masked unless the caller is an officer, whose read is audited.
     """
     linkage.check_scope(store, scope)
-    label = linkage.GAP_RECORD_LABELS.get(kind)
-    if label:
-        request_context(request.scope)["record_labels"] = {"items": label}
     result = linkage.gaps(store, scope, kind, limit=page.limit, cursor=page.cursor)
+    result["items"] = labelled(result["items"], linkage.GAP_RECORD_LABELS[kind], personal)
     return {"scope": scope, "kind": kind, **result}
 
 
-@router.get("/pairings", response_model=Pairings, openapi_extra={LABELS_KEY: {
-    "as_strong_detail": ["Village", "PAIRED_WITH"], "as_weak_detail": ["Village", "PAIRED_WITH"]}})
+@router.get("/pairings", response_model=Pairings)
 def pairings(village: Annotated[str, Query(max_length=32, description="village code (12 digits)",
                                            examples=["520628101001"])],
              store: StoreDep, _: ResearcherDep) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from partychain.errors import PartychainError
 
 from .deps import StoreDep
 from .problems import ApiError, problem_responses
-from .routing import MaskingRoute
+from .routing import ApiRoute
 from .schemas import DatasetSummary, Health, Stats
 
-router = APIRouter(route_class=MaskingRoute, tags=["meta"], responses=problem_responses(401, 429))
+router = APIRouter(route_class=ApiRoute, tags=["meta"], responses=problem_responses(401, 429))
 
 
 @router.get("/health", response_model=Health, responses=problem_responses(503))

@@ -1,44 +1,42 @@
-"""Organizations, cooperatives, villages, village search and industry totals (researcher or officer)."""
+"""Organizations, cooperatives, villages, people, search and industry totals (researcher or officer)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from partychain import linkage
-from partychain.graph_model import PARTY_ORG_LABELS
+from partychain.paging import decode_cursor, encode_cursor, list_identity
 
-from .access_log import request_context
-from .deps import ResearcherDep, ScopeQuery, StoreDep
+from .deps import OfficerDep, PersonalDep, ResearcherDep, ScopeQuery, StoreDep
 from .paging import PageDep, page_of
 from .problems import problem_responses
-from .routing import LABELS_KEY, MaskingRoute
+from .routes_linkage import labelled
+from .routing import ApiRoute
 from .schemas import (
     CooperativeDetail,
     DownstreamPage,
+    HouseholdRecord,
     Industries,
+    MemberRecord,
     OrgDetail,
     OrgDownstream,
     OrgTree,
+    PeoplePage,
     VillageDetail,
     VillagePage,
 )
 
-router = APIRouter(route_class=MaskingRoute, tags=["records"],
+router = APIRouter(route_class=ApiRoute, tags=["records"],
                    responses=problem_responses(400, 401, 403, 404, 422, 429, 503))
 
 OrgId = Annotated[str, Path(max_length=64, description="party organization id", examples=["JC-520628-01"])]
 Entity = Literal[linkage.ORG_DOWNSTREAM_ENTITIES]  # type: ignore[valid-type]
-ORGS = list(PARTY_ORG_LABELS)
-
-# What the records of each downstream list are, for masking.  Household records name the head of
-# household `name`, so they get no label and are masked by every label's flags together.
-DOWNSTREAM_LABELS: dict[str, list[str]] = {"units": ["Cooperative", "Company"], "bases": ["Base"],
-                                           "members": ["PartyMember"]}
+_UNIT_LABEL = {"cooperative": "Cooperative", "company": "Company"}
 
 
-@router.get("/orgs/{org_id}", response_model=OrgDetail, openapi_extra={LABELS_KEY: {"": ORGS}})
+@router.get("/orgs/{org_id}", response_model=OrgDetail)
 def org(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """A party organization: level, kind, seat, parent, secretary, covered villages, units it runs or leads."""
     return linkage.org(store, org_id)
@@ -54,37 +52,78 @@ def org_downstream(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> dict[str
 
 
 @router.get("/orgs/{org_id}/downstream/{entity}", response_model=DownstreamPage)
-def org_downstream_items(org_id: OrgId, entity: Entity, request: Request, store: StoreDep, page: PageDep,
+def org_downstream_items(org_id: OrgId, entity: Entity, store: StoreDep, personal: PersonalDep, page: PageDep,
                          _: ResearcherDep) -> dict[str, Any]:
-    """The units (cooperatives, companies), bases, members or households downstream of an organization, paged."""
-    if entity in DOWNSTREAM_LABELS:
-        request_context(request.scope)["record_labels"] = {"items": DOWNSTREAM_LABELS[entity]}
+    """The units (cooperatives, companies), bases, members or households downstream of an organization, paged.
+
+    Members and households carry the person's `name`: masked unless the caller is an officer, whose
+    read is audited.
+    """
     result = linkage.org_downstream_items(store, org_id, entity, limit=page.limit, cursor=page.cursor)
+    if entity == "units":
+        result["items"] = [{"_label": _UNIT_LABEL[i["type"]], **i} for i in result["items"]]
+    else:
+        (label,) = linkage.DOWNSTREAM_RECORD_LABELS[entity]
+        result["items"] = labelled(result["items"], label, personal)
     return {"id": org_id, "entity": entity, **result}
 
 
-@router.get("/orgs/{org_id}/tree", response_model=OrgTree, openapi_extra={LABELS_KEY: {"items": ORGS}})
+@router.get("/orgs/{org_id}/tree", response_model=OrgTree)
 def org_tree(org_id: OrgId, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """The organization and every organization under it, by depth then id, paged."""
-    return {"id": org_id, **page_of(linkage.org_tree(store, org_id), page)}
+    return {"id": org_id, **page_of(linkage.org_tree(store, org_id), page, store=store, name="org_tree",
+                                    org_id=org_id)}
 
 
-@router.get("/cooperatives/{cooperative_id}", response_model=CooperativeDetail,
-            openapi_extra={LABELS_KEY: {"": "Cooperative"}})
+@router.get("/cooperatives/{cooperative_id}", response_model=CooperativeDetail)
 def cooperative(cooperative_id: Annotated[str, Path(max_length=64, examples=["CO-520628-0001"])],
                 store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """A cooperative: where it is, who runs or leads it, its chair, bases, contracts, shareholders, households."""
     return linkage.cooperative(store, cooperative_id)
 
 
-@router.get("/villages/{code}", response_model=VillageDetail, openapi_extra={LABELS_KEY: {"": "Village"}})
+@router.get("/villages/{code}", response_model=VillageDetail)
 def village(code: Annotated[str, Path(max_length=32, examples=["520628101001"])],
             store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """A village: its town, collective income by year, what is located and lives in it, its pairings."""
     return linkage.village(store, code)
 
 
-@router.get("/search", response_model=VillagePage, openapi_extra={LABELS_KEY: {"items": "Village"}})
+@router.get("/households/{household_id}", response_model=HouseholdRecord)
+def household(household_id: Annotated[str, Path(max_length=64, examples=["HH-520628-000001"])],
+              store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> dict[str, Any]:
+    """A household: size, poverty registry, village, the members who drive it, the cooperatives it joined,
+    and its head's name, ID number and phone (personal: masked unless the caller is an officer, whose read
+    is audited)."""
+    rec = linkage.household(store, household_id)
+    return {**rec, **personal.fetch("Household", [household_id]).get(household_id, {})}
+
+
+@router.get("/members/{member_id}", response_model=MemberRecord)
+def member(member_id: Annotated[str, Path(max_length=64, examples=["PM-520628-00001"])],
+           store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> dict[str, Any]:
+    """A party member: gender, years, roles, branch, village, linked bases, households driven, and the member's
+    name and phone (personal: masked unless the caller is an officer, whose read is audited)."""
+    rec = linkage.member(store, member_id)
+    return {**rec, **personal.fetch("PartyMember", [member_id]).get(member_id, {})}
+
+
+@router.get("/people", response_model=PeoplePage)
+def people(q: Annotated[str, Query(min_length=2, max_length=32, description="part of a name (at least two "
+                                   "characters), or a whole ID number or phone number")],
+           store: StoreDep, personal: PersonalDep, page: PageDep, _: OfficerDep) -> dict[str, Any]:
+    """Households and party members found by name, ID number or phone (officers only; every read is audited)."""
+    version = linkage.version_of(store)
+    list_id = list_identity("people", q=q)
+    offset = decode_cursor(page.cursor, list_id=list_id, version=version)
+    rows, total = personal.search(q, limit=page.limit, offset=offset)
+    end = offset + len(rows)
+    items = [{"_label": r.pop("label"), **r} for r in rows]
+    return {"items": items, "total": total,
+            "next_cursor": encode_cursor(end, list_id=list_id, version=version) if rows and end < total else None}
+
+
+@router.get("/search", response_model=VillagePage)
 def search(q: Annotated[str, Query(min_length=1, max_length=50, description="a fragment of a village or town name",
                                    examples=["盘石"])],
            store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
@@ -92,8 +131,9 @@ def search(q: Annotated[str, Query(min_length=1, max_length=50, description="a f
     return linkage.search_villages(store, q, limit=page.limit, cursor=page.cursor)
 
 
-@router.get("/industries", response_model=Industries, openapi_extra={LABELS_KEY: {"items": "Industry"}})
+@router.get("/industries", response_model=Industries)
 def industries(scope: ScopeQuery, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """Per industry in a division: cooperatives, companies, bases, summed scale, households employed."""
     linkage.check_scope(store, scope)
-    return {"scope": scope, **page_of(linkage.industry_totals(store, scope), page)}
+    return {"scope": scope, **page_of(linkage.industry_totals(store, scope), page, store=store, name="industries",
+                                      scope=scope)}

@@ -1,15 +1,18 @@
-"""Response models, derived from the knowledge model (``graph_model``).
+"""Response models, derived from the knowledge model (``graph_model``), masking personal fields by type.
 
 A record of a node label is built from that label's properties — types, enum values,
 descriptions and examples come from the model's fields and their :class:`~graph_model.Prop`
-metadata — with every field optional (a record may hold a subset) and extra keys allowed (the
-linkage queries add derived columns such as ``village_name``).  ``_label`` says what a record is.
+metadata — with every field optional (a record may hold a subset).  Keys a model does not declare
+are dropped, never passed through.  A property the model flags personal gets the type
+:func:`partychain.api.personal.personal`: it serializes masked unless the caller is an officer, so no
+endpoint masks anything itself.  Lists are :class:`Page` envelopes (``items``, ``total``,
+``next_cursor``); records of mixed kinds say what they are in ``_label``, which picks their type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -17,15 +20,26 @@ from partychain import graph_model
 from partychain.figures import FigureRow
 from partychain.graph_model import PropertySpec
 
+from .personal import personal
+
 _SCALARS: dict[str, Any] = {"string": str, "int": int, "float": float, "bool": bool, "date": dt.date}
+T = TypeVar("T")
 
 
 class Record(BaseModel):
-    """Base of record models: extra keys allowed, ``_label`` by alias."""
+    """Base of record models: undeclared keys dropped, ``_label`` by alias."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, serialize_by_alias=True)
 
     label: str | None = Field(None, alias="_label", description="node label of the record")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    total: int = Field(description="items in the whole list")
+    next_cursor: str | None = Field(None, description="pass as `cursor` to get the next page; null on the last page")
 
 
 def _annotation(specs: list[PropertySpec]) -> Any:
@@ -39,7 +53,8 @@ def _annotation(specs: list[PropertySpec]) -> Any:
 def property_fields(*labels: str, only: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``create_model`` field definitions for the properties of node labels or relationship types.
 
-    All optional; ``only`` keeps just the properties named.
+    All optional; ``only`` keeps just the properties named.  Personal properties get the
+    self-masking type of their kind.
     """
     by_name: dict[str, list[PropertySpec]] = {}
     for label in labels:
@@ -50,9 +65,14 @@ def property_fields(*labels: str, only: tuple[str, ...] | None = None) -> dict[s
     fields: dict[str, Any] = {}
     for name, specs in by_name.items():
         meta = specs[0].meta
-        desc = meta.description + (" (personal: masked unless the caller is an officer)" if meta.personal else "")
         examples = [meta.example] if meta.example is not None else None
-        fields[name] = (_annotation(specs) | None, Field(None, description=desc, examples=examples))
+        kinds = {s.personal for s in specs}
+        if kinds != {None}:
+            if len(kinds) != 1:
+                raise TypeError(f"property {name!r} is personal for some of {labels} and not for others")
+            fields[name] = (personal(specs[0].personal or "", meta.description), None)
+        else:
+            fields[name] = (_annotation(specs) | None, Field(None, description=meta.description, examples=examples))
     return fields
 
 
@@ -90,11 +110,10 @@ class Stats(BaseModel):
     dataset: DatasetSummary | None = Field(None, description="what is loaded (null when nothing is)")
 
 
-class Figures(BaseModel):
+class Figures(Page[FigureRow]):
+    """Reported figures beside the values computed from the graph."""
+
     scope: str = Field(description="the scope asked for ('' for every scope with reported figures)")
-    items: list[FigureRow] = Field(description="reported figures beside the values computed from the graph")
-    total: int
-    next_cursor: str | None = None
 
 
 # --- researcher Cypher ------------------------------------------------------------------
@@ -172,17 +191,37 @@ class Chains(BaseModel):
 _PLACE = {"village_code": _opt(str, "code of the village it is in"),
           "village_name": _opt(str, "name of that village")}
 
-GapRecord = record_model("GapRecord", ("Household", "PartyMember", "Base", "Cooperative"), **_PLACE,
-                         breaks_at=_opt(str, "where the furthest chain stops (member, base, party_org, "
-                                             "joint_committee; poor_households_chain_incomplete only)"))
+
+def _labelled(model_name: str, labels: tuple[str, ...], doc: str, **fields: Any) -> Any:
+    """A record model whose ``_label`` is one of ``labels`` (so a list of mixed records is typed by it)."""
+    label: Any = (Literal[labels], Field(alias="_label", description="node label of the record"))
+    return create_model(model_name, __base__=Record, __doc__=doc, label=label, **fields)
 
 
-class GapPage(BaseModel):
+PersonItem = _labelled(
+    "PersonItem", ("Household", "PartyMember"),
+    "A household or party member in a list: its id, its name (personal), where it lives.",
+    id=_opt(str, "the record's id"), name=(personal("name", "the head of household's or the member's name"), None),
+    **_PLACE, poor=_opt(bool, "registered poor household (households downstream of an organization)"),
+    breaks_at=_opt(str, "where the furthest chain stops (member, base, party_org, joint_committee; "
+                        "poor_households_chain_incomplete only)"))
+
+UnitItem = _labelled(
+    "UnitItem", ("Cooperative", "Company", "Base"),
+    "A cooperative, company or base in a list: its id, name, where it is.",
+    id=_opt(str, "the record's id"), name=_opt(str, "its name"), **_PLACE,
+    type=_opt(str, "cooperative or company (units downstream of an organization)"),
+    owner_id=_opt(str, "who builds the base (bases downstream of an organization)"))
+
+ListItem = Annotated[PersonItem | UnitItem, Field(discriminator="label")]  # type: ignore[valid-type]
+"""A record of a gap or downstream list, typed by its ``_label`` (person names are masked by type)."""
+
+
+class GapPage(Page[ListItem]):
+    """One page of a gap list."""
+
     scope: str
     kind: str
-    items: list[GapRecord]  # type: ignore[valid-type]
-    total: int
-    next_cursor: str | None = None
 
 
 ModelInstance = create_model(
@@ -193,12 +232,11 @@ ModelInstance = create_model(
     households=_opt(int, "households reached"))
 
 
-class ModelInstances(BaseModel):
+class ModelInstances(Page[ModelInstance]):
+    """One page of a linkage model's instances."""
+
     scope: str
     model: str
-    items: list[ModelInstance]
-    total: int
-    next_cursor: str | None = None
 
 
 PairingDetail = create_model(
@@ -249,24 +287,17 @@ class OrgDownstream(BaseModel):
     counts: DownstreamCounts
 
 
-DownstreamRecord = record_model(
-    "DownstreamRecord", ("Cooperative", "Company", "Base", "PartyMember", "Household"), **_PLACE,
-    type=_opt(str, "cooperative or company (units)"), owner_id=_opt(str, "who builds the base (bases)"))
+class DownstreamPage(Page[ListItem]):
+    """One page of what is downstream of a party organization."""
 
-
-class DownstreamPage(BaseModel):
     id: str
     entity: str
-    items: list[DownstreamRecord]  # type: ignore[valid-type]
-    total: int
-    next_cursor: str | None = None
 
 
-class OrgTree(BaseModel):
+class OrgTree(Page[OrgTreeNode]):  # type: ignore[valid-type]
+    """One page of an organization's tree."""
+
     id: str
-    items: list[OrgTreeNode]  # type: ignore[valid-type]
-    total: int
-    next_cursor: str | None = None
 
 
 def _count(what: str) -> Any:
@@ -306,14 +337,37 @@ IndustryTotals = record_model(
     households_employed=_count("households employed at those bases"), person_times=_count("their person-times"))
 
 
-class VillagePage(BaseModel):
-    items: list[VillageRecord]  # type: ignore[valid-type]
-    total: int
-    next_cursor: str | None = None
+class VillagePage(Page[VillageRecord]):  # type: ignore[valid-type]
+    """One page of villages."""
 
 
-class Industries(BaseModel):
+class Industries(Page[IndustryTotals]):  # type: ignore[valid-type]
+    """Per-industry totals in a division."""
+
     scope: str
-    items: list[IndustryTotals]  # type: ignore[valid-type]
-    total: int
-    next_cursor: str | None = None
+
+
+# --- people (personal data joined from the personal-data store) --------------------------------
+
+HouseholdRecord = record_model(
+    "HouseholdRecord", ("Household",), **_PLACE,
+    driven_by=_opt(list[str], "ids of the party members who drive it (党员带农户)"),
+    cooperatives=_opt(list[str], "ids of the cooperatives it joined"))
+
+MemberRecord = record_model(
+    "MemberRecord", ("PartyMember",), **_PLACE,
+    org_id=_opt(str, "the Branch or PartyGroup the member belongs to"), org_name=_opt(str, "its name"),
+    bases=_opt(list[str], "ids of the bases linked to the member (基地联党员)"),
+    households=_count("households the member drives"), poor_households=_count("poor households among them"))
+
+PersonHit = _labelled(
+    "PersonHit", graph_model.PERSONAL_LABELS,
+    "A household or party member whose name contains the search text (or whose ID number or phone equals it).",
+    id=_opt(str, "the record's id"),
+    **{name: spec for label in graph_model.PERSONAL_LABELS
+       for name, spec in property_fields(label, only=tuple(graph_model.personal_properties_of(
+           graph_model.NODES[label]))).items()})
+
+
+class PeoplePage(Page[PersonHit]):  # type: ignore[valid-type]
+    """One page of people found by name, ID number or phone (officers only)."""

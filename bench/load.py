@@ -59,16 +59,16 @@ def _validated_load(ledger_dir: str, db_dir: str, dump_dir: str | None) -> dict[
 
 def _dump(ledger: Any, out: Path) -> None:
     """The Arrow tables the store COPY'd, as IPC files (for the raw COPY of the same rows)."""
-    from partychain.graph_model import NODES, RELS, properties_of
+    from partychain.graph_model import NODES, RELS, graph_properties_of
     from partychain.storage.embedded import _arrow_table
 
     out.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, list[Any]] = {"nodes": [], "rels": []}
     for i, (label, frame) in enumerate(ledger.nodes.items()):
-        _write_ipc(out / f"n{i}.arrow", _arrow_table(frame, properties_of(NODES[label])))
+        _write_ipc(out / f"n{i}.arrow", _arrow_table(frame, graph_properties_of(NODES[label])))
         manifest["nodes"].append([label, f"n{i}.arrow"])
     for i, ((rtype, a, b), frame) in enumerate(ledger.rels.items()):
-        _write_ipc(out / f"r{i}.arrow", _arrow_table(frame, properties_of(RELS[rtype]), endpoints=True))
+        _write_ipc(out / f"r{i}.arrow", _arrow_table(frame, graph_properties_of(RELS[rtype]), endpoints=True))
         manifest["rels"].append([rtype, a, b, f"r{i}.arrow"])
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -135,10 +135,10 @@ def _merge_slice(ledger_dir: str, db_dir: str, n: int) -> dict[str, Any]:
         return pa_csv.read_csv(Path(ledger_dir) / f"{name}.csv", convert_options=pa_csv.ConvertOptions(
             include_columns=cols, column_types=dict.fromkeys(cols, pa.string()), strings_can_be_null=False))
 
-    hh = read("households", ["id", "head_name", "poor"]).slice(0, n)
+    hh = read("households", ["id", "poor", "size"]).slice(0, n)
     drives = read("member_households", ["member_id", "household_id"])
     drives = drives.filter(pc.is_in(drives.column("household_id"), value_set=hh.column("id"))).slice(0, n)
-    members = read("members", ["id", "name"])
+    members = read("members", ["id", "gender"])
     members = members.filter(pc.is_in(members.column("id"), value_set=drives.column("member_id")))
     Path(db_dir).mkdir(parents=True)
     db = ladybug.Database(str(Path(db_dir) / "merge.lbdb"))
@@ -148,11 +148,11 @@ def _merge_slice(ledger_dir: str, db_dir: str, n: int) -> dict[str, Any]:
     t = time.perf_counter()
     rows = 0
     for r in hh.to_pylist():
-        conn.execute("MERGE (h:Household {id: $id}) SET h.head_name = $name, h.poor = $poor",
-                     {"id": r["id"], "name": r["head_name"], "poor": r["poor"] == "true"})
+        conn.execute("MERGE (h:Household {id: $id}) SET h.size = $size, h.poor = $poor",
+                     {"id": r["id"], "size": int(r["size"]) if r["size"] else None, "poor": r["poor"] == "true"})
         rows += 1
     for r in members.to_pylist():
-        conn.execute("MERGE (m:PartyMember {id: $id}) SET m.name = $name", {"id": r["id"], "name": r["name"]})
+        conn.execute("MERGE (m:PartyMember {id: $id}) SET m.gender = $g", {"id": r["id"], "g": r["gender"] or None})
         rows += 1
     for r in drives.to_pylist():
         conn.execute("MATCH (m:PartyMember {id: $a}) MATCH (h:Household {id: $b}) MERGE (m)-[:DRIVES]->(h)",

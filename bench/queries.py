@@ -187,6 +187,8 @@ def _samples(ledger: Path, seed: int, quick: bool) -> dict[str, list[Any]]:
         include_columns=["id", "level"], column_types={"id": pa.string(), "level": pa.string()})).to_pandas()
     coops = pa_csv.read_csv(ledger / "cooperatives.csv", convert_options=pa_csv.ConvertOptions(
         include_columns=["id"], column_types={"id": pa.string()})).column("id").to_pylist()
+    members = pa_csv.read_csv(ledger / "members.csv", convert_options=pa_csv.ConvertOptions(
+        include_columns=["id"], column_types={"id": pa.string()})).column("id").to_pylist()
     hh_idx = [rng.randrange(ids.num_rows) for _ in range(max(n["chain"][0], 20))]
     households = ids.column("id").take(pa.array(hh_idx)).to_pylist()
     poor_idx = np.flatnonzero(pc.equal(ids.column("poor"), "true").to_numpy(zero_copy_only=False))
@@ -203,6 +205,7 @@ def _samples(ledger: Path, seed: int, quick: bool) -> dict[str, list[Any]]:
         "orgs": {lv: [rng.choice(sorted(orgs.loc[orgs["level"] == lv, "id"])) for _ in range(3)]
                  for lv in ("joint_committee", "general_branch", "branch") if (orgs["level"] == lv).any()},
         "cooperatives": [rng.choice(coops) for _ in range(3)],
+        "members": [rng.choice(members) for _ in range(3)],
     }
 
 
@@ -220,6 +223,8 @@ def _named_params(name: str, params: list[str], s: dict[str, Any], i: int) -> di
             out[p] = pool[i % len(pool)]
         elif p == "cooperative_id":
             out[p] = s["cooperatives"][i % len(s["cooperatives"])]
+        elif p == "member_id":
+            out[p] = s["members"][i % len(s["members"])]
         elif p in ("codes", "ids"):
             out[p] = []
         elif p == "skip":

@@ -4,17 +4,135 @@ Each query is one file ``NAME.cypher`` written in Neo4j 5 Cypher from a subset t
 embedded engine (LadybugDB) also runs.  Where LadybugDB needs another spelling, an
 override ``NAME.ladybug.cypher`` sits next to it, its header saying why.
 Every file opens with a ``//`` comment: what it answers, its parameters, its columns.
+
+Parameters are a typed contract.  Each is declared on a header line
+
+    // - $NAME: TYPE; required (what it means)
+
+with TYPE one of :data:`PARAM_TYPES` (``int`` takes bounds: ``int >= 0 <= 1000``).  Every run of a
+named query checks its arguments against the declaration first (:meth:`NamedQuery.check`): a
+value of the wrong type, out of range, too long or missing never reaches an engine, whoever
+passes it (an API request, the CLI, a library caller).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
-from partychain.errors import QueryNotFound
+from partychain.errors import InvalidArgument, QueryNotFound
+from partychain.graph_model.codes import LEDGER_LEVELS, SCOPE_LEVELS, describe, is_code
 
 ENGINES = ("neo4j", "ladybug")
+
+MAX_TEXT = 200
+"""Characters of a ``text`` parameter at most."""
+MAX_ID = 64
+"""Characters of an ``id`` parameter at most (ledger ids are short)."""
+MAX_LIST = 100_000
+"""Items of a list parameter at most."""
+MAX_INT = 1_000_000_000
+"""Bound of every ``int`` parameter whatever its declaration says (LadybugDB 0.22 crashes on a ``SKIP``
+past the end of a result from about 100,000 rows, and truncates one past 2^32)."""
+
+
+def _text(v: Any, *, empty: bool = True, most: int = MAX_TEXT) -> str | None:
+    if not isinstance(v, str):
+        return "a string"
+    if not empty and not v:
+        return "a non-empty string"
+    if len(v) > most:
+        return f"at most {most} characters"
+    if any(ord(c) < 32 for c in v):
+        return "text without control characters"
+    return None
+
+
+def _code(levels: tuple[str, ...], *, empty: bool = False) -> Callable[[Any], str | None]:
+    def check(v: Any) -> str | None:
+        if empty and v == "":
+            return None
+        return None if is_code(v, levels=levels) else f"a division code ({describe(levels)})" + (
+            " or ''" if empty else "")
+    return check
+
+
+def _list(item: Callable[[Any], str | None], what: str) -> Callable[[Any], str | None]:
+    def check(v: Any) -> str | None:
+        if not isinstance(v, list | tuple):
+            return f"a list of {what}"
+        if len(v) > MAX_LIST:
+            return f"a list of at most {MAX_LIST:,} {what}"
+        bad = next((x for x in v if item(x) is not None), None)
+        return None if bad is None else f"a list of {what} ({str(bad)[:40]!r} is not one)"
+    return check
+
+
+def _id(v: Any) -> str | None:
+    return _text(v, empty=False, most=MAX_ID)
+
+
+PARAM_TYPES: dict[str, Callable[[Any], str | None]] = {
+    "text": _text,
+    "id": _id,
+    "division code prefix": _code(SCOPE_LEVELS),
+    "division code prefix or ''": _code(SCOPE_LEVELS, empty=True),
+    "division code": _code(LEDGER_LEVELS),
+    "village code": _code(("village",)),
+    "list of ids": _list(_id, "ids"),
+    "list of division codes": _list(_code(SCOPE_LEVELS), "division codes"),
+}
+"""Parameter types a header may declare, each a check returning ``None`` or what the value must be."""
+
+_INT = re.compile(r"^int(?:\s*>=\s*(-?\d+))?(?:\s*<=\s*(-?\d+))?$")
+_DECL = re.compile(r"^-\s*\$(\w+)\s*:\s*([^;]+?)\s*;\s*(required|optional)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """One declared parameter of a named query."""
+
+    name: str
+    type: str
+    required: bool
+    ge: int | None = None
+    le: int | None = None
+
+    def problem(self, value: Any) -> str | None:
+        """``None`` when ``value`` fits the declaration, else what it must be."""
+        if value is None:
+            return None if not self.required else "required"
+        if self.type == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return "an integer"
+            lo = self.ge if self.ge is not None else -MAX_INT
+            hi = min(self.le if self.le is not None else MAX_INT, MAX_INT)
+            return None if lo <= value <= hi else f"an integer from {lo:,} to {hi:,}"
+        return PARAM_TYPES[self.type](value)
+
+
+def parse_param(line: str) -> ParamSpec | None:
+    """The declaration on a header line (``- $name: TYPE; required ...``), ``None`` for other lines.
+
+    >>> parse_param("- $skip: int >= 0 <= 100000000; required (rows to skip)")
+    ParamSpec(name='skip', type='int', required=True, ge=0, le=100000000)
+    >>> parse_param("- $scope: division code prefix or ''; required").type
+    "division code prefix or ''"
+    """
+    m = _DECL.match(line.strip())
+    if m is None:
+        return None
+    name, tp, req = m.groups()
+    i = _INT.match(tp)
+    if i is not None:
+        return ParamSpec(name, "int", req == "required", int(i[1]) if i[1] else None, int(i[2]) if i[2] else None)
+    if tp not in PARAM_TYPES:
+        raise ValueError(f"parameter ${name}: unknown type {tp!r}; expected int or one of {', '.join(PARAM_TYPES)}")
+    return ParamSpec(name, tp, req == "required")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,25 +149,60 @@ class NamedQuery:
         for line in self.text.splitlines():
             if not line.startswith("//"):
                 break
-            lines.append(line[2:].strip())
+            lines.append(line[2:].removeprefix(" ").rstrip())  # indentation kept: it lays out tables
         return "\n".join(lines)
 
     @property
     def parameters(self) -> list[str]:
-        """Parameter names declared in the header's ``params:`` lines (``- name: ...``)."""
-        out = []
-        in_params = False
-        for line in self.header.splitlines():
-            low = line.lower()
-            if low.startswith("params:") or low.startswith("parameters:"):
-                in_params = True
-                continue
-            if in_params:
-                if line.startswith("- $") or line.startswith("$"):
-                    out.append(line.lstrip("- $").split(":")[0].split()[0])
-                elif line and not line.startswith(" ") and line.endswith(":"):
-                    in_params = False
-        return out
+        """Parameter names declared in the header's ``params:`` lines (``- $name: ...``)."""
+        return list(self.specs)
+
+    @property
+    def specs(self) -> dict[str, ParamSpec]:
+        """The declared parameters (see the module doc for the grammar)."""
+        return _specs(self.header)
+
+    def check(self, parameters: Mapping[str, Any]) -> None:
+        """:class:`~partychain.errors.InvalidArgument` unless ``parameters`` are exactly the declared ones, each
+        of its declared type and range.
+
+        >>> get("list_cooperatives_without_org").check({"scope": "520628", "skip": 0, "limit": 10})
+        >>> get("list_cooperatives_without_org").check({"scope": "520628", "skip": 2**63, "limit": 10})
+        Traceback (most recent call last):
+        ...
+        partychain.errors.InvalidArgument: list_cooperatives_without_org: $skip must be an integer from 0 to 100,000,000
+        """
+        specs = self.specs
+        extra = sorted(set(parameters) - set(specs))
+        if extra:
+            raise InvalidArgument(f"{self.name}: unknown parameter(s) {', '.join('$' + e for e in extra)}; "
+                                  f"it takes {', '.join('$' + p for p in specs) or 'none'}")
+        for name, spec in specs.items():
+            if name not in parameters and spec.required:
+                raise InvalidArgument(f"{self.name}: parameter ${name} is required")
+            problem = spec.problem(parameters.get(name))
+            if problem is not None:
+                raise InvalidArgument(f"{self.name}: ${name} must be {problem}")
+
+
+@cache
+def _specs(header: str) -> dict[str, ParamSpec]:
+    out: dict[str, ParamSpec] = {}
+    in_params = False
+    for line in header.splitlines():
+        low = line.lower()
+        if low.startswith("params:") or low.startswith("parameters:"):
+            in_params = True
+            continue
+        if in_params:
+            if line.startswith("-"):
+                spec = parse_param(line)
+                if spec is None:
+                    raise ValueError(f"malformed parameter declaration {line!r}: write `- $name: TYPE; required`")
+                out[spec.name] = spec
+            elif line and not line.startswith(" "):
+                in_params = False
+    return out
 
 
 @cache

@@ -1,8 +1,9 @@
 // Counts cooperatives located in a division, with and without a party organization running
 // them (an incoming RUNS from a branch), and the 村社合一 demonstration points among them.
 // params:
-// - $scope: division code (county, town or village); required
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // columns: cooperatives, cooperatives_with_party_org, demo_points, demo_points_with_party_org (int)
+// example: scope="520628"
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
 WITH c, EXISTS { MATCH (:Branch)-[:RUNS]->(c) } AS run

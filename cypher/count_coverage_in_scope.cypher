@@ -11,7 +11,7 @@
 //                           then RUNS from a branch under a joint committee, or LEADS from one)
 //                           / poor households
 // params:
-// - $scope: division code prefix (2-digit province, 4 prefecture, 6 county, 9 town, 12 village); required
+// - $scope: division code prefix; required (2-digit province, 4 prefecture, 6 county, 9 town, 12 village)
 // columns: metric (string), covered (int), total (int), ratio (float: covered / total; null when total is 0)
 // Four independent parts joined by UNION ALL, so the rows come in this order: cooperative_party_org,
 // demo_point_party_org, households_driven, bases_linked, poor_households_driven, poor_chain_complete.
@@ -24,6 +24,7 @@
 // 6.6 s -> 5.0 s. Plain MATCHes (an aggregate over no rows is still one row of zeros) run faster
 // than OPTIONAL MATCHes; the later OPTIONAL MATCHes of the last part keep its counts when nothing
 // matches.
+// example: scope="520628"
 MATCH (c:Cooperative)-[:LOCATED_IN]->(cv:Village)
 WHERE cv.code STARTS WITH $scope
 WITH c, EXISTS { MATCH (:Branch)-[:RUNS]->(c) } AS run

@@ -3,6 +3,7 @@
 // params:
 // - $scope: division code prefix; required
 // columns: counties, towns, villages (int)
+// example: scope="5206"
 OPTIONAL MATCH (c:County)
 WHERE c.code STARTS WITH $scope
 WITH count(c) AS counties

@@ -6,8 +6,9 @@
 //   branch_company_collective_households      list_model_branch_company_collective_households
 //   village_branch_industry_group             list_model_village_branch_industry_group
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // columns: model (string, the names above, in that order), instances (int)
+// example: scope="520628"
 OPTIONAL MATCH (j:JointCommittee)-[:LEADS]->(c1:Cooperative)-[:LOCATED_IN]->(v1:Village)
 WHERE v1.code STARTS WITH $scope
   AND EXISTS { MATCH (h1:Household)-[:JOINED]->(c1) WHERE h1.poor }

@@ -6,9 +6,10 @@
 //   members       party members those bases LINK to
 //   households    households those members DRIVE; poor_households among them
 // params:
-// - $org_id: string; required
+// - $org_id: id; required
 // columns: orgs, cooperatives, companies, bases, members, households, poor_households (all int)
 // No row for an unknown id.
+// example: org_id="JC-1"
 MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 OPTIONAL MATCH (o:GeneralBranch|Branch|PartyGroup)-[:UNDER*1..8]->(r)

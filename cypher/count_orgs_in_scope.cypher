@@ -1,9 +1,10 @@
 // Counts the party organizations seated in a division: an organization counts where its
 // seat_code is, so a town's count includes organizations seated in its villages.
 // params:
-// - $scope: division code (6-digit county, 9-digit town or 12-digit village); required
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // columns: joint_committees, general_branches, branches, cooperative_joint_branches,
 //   party_groups (all int)
+// example: scope="520628"
 OPTIONAL MATCH (j:JointCommittee) WHERE j.seat_code STARTS WITH $scope
 WITH count(j) AS joint_committees
 OPTIONAL MATCH (g:GeneralBranch) WHERE g.seat_code STARTS WITH $scope

@@ -3,7 +3,7 @@
 // it builds, the companies it contracts with, the village collectives holding shares, and the
 // households that joined it.
 // params:
-// - $cooperative_id: string; required
+// - $cooperative_id: id; required
 // columns: id, name, kind ('farmer' | 'specialized'), demo_point (bool), village_code, village_name,
 //   branch_id, branch_name (null when no branch runs it), joint_committee_id, joint_committee_name
 //   (null when no joint committee LEADS it), industry_code, industry_name, chair_id,
@@ -11,6 +11,7 @@
 //   households (int: households JOINED), poor_households (int)
 // The ledger gives a cooperative at most one running branch and one leading joint committee; were
 // there more, there would be one row per combination. No row for an unknown id.
+// example: cooperative_id="CO-1"
 MATCH (c:Cooperative)
 WHERE c.id = $cooperative_id
 OPTIONAL MATCH (c)-[:LOCATED_IN]->(v:Village)

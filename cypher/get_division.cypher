@@ -2,6 +2,7 @@
 // params:
 // - $code: division code; required
 // columns: code, name, level ('county' | 'town' | 'village', from the code's length), kind
+// example: code="520628101001"
 MATCH (d:County|Town|Village)
 WHERE d.code = $code
 RETURN d.code AS code, d.name AS name,

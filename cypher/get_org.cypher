@@ -2,12 +2,13 @@
 // how many organizations sit directly under it and how many members belong to it, and the
 // cooperatives and companies it runs (RUNS, from a branch) or leads (LEADS, from a joint committee).
 // params:
-// - $org_id: string; required
+// - $org_id: id; required
 // columns: id, name, level ('joint_committee' | 'general_branch' | 'branch' | 'group'), kind,
 //   seat_code, seat_name, parent_id, parent_name, secretary_id (a PartyMember id),
 //   covers (list of village codes), children (int), members (int: MEMBER_OF),
 //   units (list of Cooperative/Company ids it runs or leads)
 // No row for an unknown id.
+// example: org_id="BR-1"
 MATCH (o:JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE o.id = $org_id
 OPTIONAL MATCH (o)-[:UNDER]->(parent:JointCommittee|GeneralBranch|Branch)

@@ -2,12 +2,13 @@
 // cooperatives, companies and bases are located in it, how many households (and poor households)
 // and party members live in it, how many party organizations cover it, and its pairings.
 // params:
-// - $village_code: 12-digit village code; required
+// - $village_code: village code; required
 // columns: code, name, kind, town_code, town_name,
 //   incomes (list of {year: int, yuan: int}, in no particular order; empty when none recorded),
 //   cooperatives, companies, bases, households, poor_households, members, covering_orgs,
 //   pairings_as_strong, pairings_as_weak (all int)
 // No row for an unknown code.
+// example: village_code="520628101001"
 MATCH (v:Village)
 WHERE v.code = $village_code
 OPTIONAL MATCH (v)-[:PART_OF]->(t:Town)

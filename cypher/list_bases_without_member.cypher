@@ -1,11 +1,12 @@
 // Gap list behind bases_linked: bases located in a division tied to no party member
 // (no outgoing LINKS), paged in id order.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
-// - $skip: int >= 0; required (rows to skip)
-// - $limit: int >= 1; required (page size)
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, name, village_code, village_name,
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+// example: scope="520628", skip=0, limit=10
 MATCH (b:Base)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (b)-[:LINKS]->(:PartyMember) }
 WITH collect({id: b.id, name: b.name, village_code: v.code, village_name: v.name}) AS items

@@ -4,8 +4,9 @@
 // they LIVE_IN; only households living in the scope are counted (a cooperative elsewhere still
 // appears when households of the scope joined it).
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits; '' for every village); required
+// - $scope: division code prefix or ''; required ('' for every village)
 // columns: kind ('cooperative' | 'base'), unit_id, village_code (strings), households (int)
+// example: scope="520628"
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
 MATCH (h)-[:JOINED]->(c:Cooperative)

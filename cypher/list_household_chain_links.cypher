@@ -15,8 +15,9 @@
 // (hop 'member' returns the household as b, not m.id twice: LadybugDB 0.22 mixes up the columns of
 // the later UNION parts when the first part returns one expression twice.)
 // params:
-// - $household_id: string; required (a Household id)
+// - $household_id: id; required (a Household id)
 // columns: hop (string, above), a, b (strings: the link's two ends)
+// example: household_id="HH-1"
 MATCH (h:Household)<-[:DRIVES]-(m:PartyMember)
 WHERE h.id = $household_id
 RETURN 'member' AS hop, m.id AS a, h.id AS b

@@ -12,9 +12,10 @@
 // A household no member drives has no chain: no rows (likewise an unknown id; use get_household
 // to tell the two apart).
 // params:
-// - $household_id: string; required (a Household id)
+// - $household_id: id; required (a Household id)
 // columns: member_id, base_id, owner_id, branch_id, general_branch_id, joint_committee_id
 //   (strings; null where the chain breaks)
+// example: household_id="HH-1"
 MATCH (h:Household)<-[:DRIVES]-(m:PartyMember)
 WHERE h.id = $household_id
 OPTIONAL MATCH (m)<-[:LINKS]-(b:Base)

@@ -4,9 +4,10 @@
 // another; a base whose unit differs all the same is counted in bases, left out of scale), and
 // the households employed at those bases (distinct, any year) with their person-times.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // columns: code, name, unit (the industry's), cooperatives, companies, bases (int),
 //   scale (float: 0.0 when no base), households_employed, person_times (int), ordered by code
+// example: scope="520628"
 MATCH (i:Industry)
 OPTIONAL MATCH (i)<-[:IN_INDUSTRY]-(c:Cooperative)-[:LOCATED_IN]->(cv:Village)
 WHERE cv.code STARTS WITH $scope

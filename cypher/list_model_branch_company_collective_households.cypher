@@ -5,13 +5,14 @@
 // company CONTRACTS with (order farming).
 // An instance is in a division when its company is LOCATED_IN a village of the division.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
-// - $skip: int >= 0; required (rows to skip)
-// - $limit: int >= 1; required (page size)
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
 // columns: org_id, org_name (the branch), unit_id, unit_name (the company),
 //   village_code, village_name (the company's), households (int: distinct households employed at
 //   its bases or in its contracted cooperatives),
 //   total (int: all instances in scope, the same on every row; a page past the end has no rows)
+// example: scope="520628", skip=0, limit=10
 MATCH (b:Branch)-[:RUNS]->(p:Company)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND EXISTS { MATCH (:Village)-[:HOLDS_SHARE]->(p) }
 OPTIONAL MATCH (p)-[:BUILDS]->(:Base)<-[:EMPLOYED_AT]-(e:Household)

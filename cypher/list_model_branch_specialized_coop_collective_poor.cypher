@@ -4,12 +4,13 @@
 // village collective HOLDS_SHARE in it, and at least one poor household JOINED it.
 // An instance is in a division when its cooperative is LOCATED_IN a village of the division.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
-// - $skip: int >= 0; required (rows to skip)
-// - $limit: int >= 1; required (page size)
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
 // columns: org_id, org_name (the branch), unit_id, unit_name (the cooperative),
 //   village_code, village_name (the cooperative's), households (int: poor households joined),
 //   total (int: all instances in scope, the same on every row; a page past the end has no rows)
+// example: scope="520628", skip=0, limit=10
 MATCH (b:Branch)-[:RUNS]->(c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND c.kind = 'specialized'
   AND EXISTS { MATCH (:Village)-[:HOLDS_SHARE]->(c) }

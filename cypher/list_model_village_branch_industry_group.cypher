@@ -3,14 +3,15 @@
 // An instance is in a division when the group's seat_code (or, when the group has none, its
 // branch's) starts with the division code.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
-// - $skip: int >= 0; required (rows to skip)
-// - $limit: int >= 1; required (page size)
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
 // columns: org_id, org_name (the village branch), unit_id, unit_name (the party group),
 //   village_code (the seat code used for the scope; a village code unless the seat is a town),
 //   village_name (null unless the seat is a village), households (int: distinct households driven
 //   by members of the group),
 //   total (int: all instances in scope, the same on every row; a page past the end has no rows)
+// example: scope="520628", skip=0, limit=10
 MATCH (g:PartyGroup)-[:UNDER]->(b:Branch)
 WHERE g.kind = 'industry' AND b.kind = 'village' AND coalesce(g.seat_code, b.seat_code) STARTS WITH $scope
 OPTIONAL MATCH (v:Village)

@@ -6,9 +6,10 @@
 // cooperative, company or base is located in (LEADS, RUNS, BUILDS, LOCATED_IN). So a scope
 // brings the organizations above it along.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits; '' for everything); required
+// - $scope: division code prefix or ''; required ('' for everything)
 // columns: source_id, rel ('UNDER' | 'COVERS' | 'LEADS' | 'RUNS' | 'BUILDS' | 'LOCATED_IN'),
 //   target_id (strings; villages by code, everything else by id); unordered
+// example: scope="520628102"
 MATCH (c:GeneralBranch|Branch|PartyGroup)-[:UNDER]->(p:JointCommittee|GeneralBranch|Branch)
 WHERE coalesce(c.seat_code, '') STARTS WITH $scope
 RETURN c.id AS source_id, 'UNDER' AS rel, p.id AS target_id

@@ -5,12 +5,13 @@
 // has no kind: its null is spelled as a typed CASE, because LadybugDB types a bare null in a UNION
 // branch as ANY and refuses it.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits; '' for everything); required
-// - $ids: list of ids / village codes to include besides the scope; required (may be empty)
+// - $scope: division code prefix or ''; required ('' for everything)
+// - $ids: list of ids; required (ids or village codes to include besides the scope; may be empty)
 // columns: id, type ('JointCommittee' | 'GeneralBranch' | 'Branch' | 'PartyGroup' | 'Cooperative' |
 //   'Company' | 'Base' | 'Village'), name, kind (strings; a base's kind is its unit; null where not
 //   set), code (the division code the node is in: seat_code, the village it is located in, or the
 //   village's own code; null when unknown); unordered
+// example: scope="520628102", ids=["JC-1"]
 MATCH (n:JointCommittee)
 WHERE coalesce(n.seat_code, '') STARTS WITH $scope OR n.id IN $ids
 RETURN n.id AS id, 'JointCommittee' AS type, n.name AS name, n.kind AS kind, n.seat_code AS code

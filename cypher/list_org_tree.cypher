@@ -2,9 +2,10 @@
 // the organization itself (depth 0) and every organization under it via UNDER*1..8, each
 // with its level and its parent, ordered by depth then id.
 // params:
-// - $org_id: string; required (a JointCommittee, GeneralBranch, Branch or PartyGroup id)
+// - $org_id: id; required (a JointCommittee, GeneralBranch, Branch or PartyGroup id)
 // columns: id, name, level ('joint_committee' | 'general_branch' | 'branch' | 'group', as in the
 //   party_orgs ledger table), kind, parent_id (null for a root), depth (int: UNDER hops from $org_id)
+// example: org_id="JC-1"
 MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH p = (n:JointCommittee|GeneralBranch|Branch|PartyGroup)-[:UNDER*0..8]->(r)

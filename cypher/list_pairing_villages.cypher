@@ -4,11 +4,12 @@
 // of the cooperatives, companies and bases located there. One row per village in the scope or
 // listed in $codes (the far ends of pairings that cross the scope's border).
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits; '' for every village); required
-// - $codes: list of village codes to include besides the scope; required (may be empty)
+// - $scope: division code prefix or ''; required ('' for every village)
+// - $codes: list of division codes; required (village codes to include besides the scope; may be empty)
 // columns: code, name, kind, town_code, town_name, county_code (strings; county_code null when the
 //   town is in no county), households, households_driven, poor_households, poor_driven,
 //   cooperatives, cooperatives_run (ints), industries (list of industry codes, possibly empty)
+// example: scope="520628102", codes=["520628101001"]
 MATCH (v:Village)-[:PART_OF]->(t:Town)
 WHERE v.code STARTS WITH $scope OR v.code IN $codes
 OPTIONAL MATCH (t)-[:PART_OF]->(c:County)

@@ -5,13 +5,14 @@
 //   'base'            its members are linked to no base
 //   'party_org'       no branch runs, and no joint committee leads, the bases' owners
 //   'joint_committee' the branches running the owners are under no joint committee
-// name is the head of household's name, personal data: callers that publish results mask it.
+// Heads' names are personal data, kept in the personal-data store (by id), not in the graph.
 // params:
-// - $scope: division code prefix (2, 4, 6, 9 or 12 digits); required
-// - $skip: int >= 0; required (rows to skip)
-// - $limit: int >= 1; required (page size)
-// columns: id, name (head_name), village_code, village_name, breaks_at (string, above),
+// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
+// columns: id, village_code, village_name, breaks_at (string, above),
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+// example: scope="520628", skip=0, limit=10
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor
   AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
@@ -26,10 +27,10 @@ WITH h, v,
                                <-[:RUNS]-(:Branch) } THEN 'party_org'
        ELSE 'joint_committee'
      END AS breaks_at
-WITH collect({id: h.id, name: h.head_name, village_code: v.code, village_name: v.name, breaks_at: breaks_at})
+WITH collect({id: h.id, village_code: v.code, village_name: v.name, breaks_at: breaks_at})
      AS items
 UNWIND items AS it
-RETURN it.id AS id, it.name AS name, it.village_code AS village_code, it.village_name AS village_name,
+RETURN it.id AS id, it.village_code AS village_code, it.village_name AS village_name,
        it.breaks_at AS breaks_at, size(items) AS total
 ORDER BY id
 SKIP $skip

@@ -1,7 +1,8 @@
 // Lists the reported (published) figures about a division and its sub-divisions, with source.
 // params:
-// - $scope: division code prefix; required ('' lists every figure)
+// - $scope: division code prefix or ''; required ('' lists every figure)
 // columns: metric, value (float), unit, scope_code, as_of (date), source_title, publisher, source_url
+// example: scope=""
 MATCH (f:ReportedFigure)
 WHERE f.scope_code STARTS WITH $scope
 OPTIONAL MATCH (f)-[:FROM_SOURCE]->(s:Source)

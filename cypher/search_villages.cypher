@@ -1,12 +1,13 @@
 // Finds villages whose name, or whose town's name, contains a fragment (e.g. '村' or a Chinese
 // place name), within a division, with the town each lies in, paged in code order.
 // params:
-// - $q: string; required (matched with CONTAINS, case-sensitive; '' matches every village)
-// - $scope: division code prefix; required ('' searches everywhere)
-// - $skip: int >= 0; required (rows to skip)
-// - $limit: int >= 1; required (page size)
+// - $q: text; required (matched with CONTAINS, case-sensitive; '' matches every village)
+// - $scope: division code prefix or ''; required ('' searches everywhere)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
 // columns: code, name, kind ('village' | 'community' | null), town_code, town_name,
 //   total (int: all matches, the same on every row; a page past the end has no rows)
+// example: q="盘信", scope="", skip=0, limit=10
 MATCH (v:Village)
 WHERE v.code STARTS WITH $scope
 OPTIONAL MATCH (v)-[:PART_OF]->(t:Town)

@@ -4,35 +4,40 @@
   relationship type, with keys, value types, enums and field metadata
   (:class:`~.meta.Prop`: Chinese aliases, personal-data flags).
 * :mod:`.ledger` — the ledger tables (the input contract) and how they map onto the graph.
-* :mod:`.ddl` — engine DDL; :mod:`.dictionary` — the data dictionary;
-  :mod:`.responses` — API response models.
+* :mod:`.ddl` — engine DDL and the personal-data store's tables; :mod:`.dictionary` — the data
+  dictionary.
+
+Personal properties (``Prop(personal=...)``) are part of the model and of the ledger, but not of the
+graph: :func:`graph_properties_of` is what the engines store, :func:`personal_properties_of` what the
+personal-data store of each dataset version holds.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from .ddl import ladybug_ddl, neo4j_constraints
+from .ddl import ladybug_ddl, neo4j_constraints, personal_store_ddl
 from .dictionary import render_dictionary
 from .ledger import TABLE_BY_NAME, TABLES, Column, Ref, Table
 from .meta import Prop
 from .nodes import DIVISION_LABELS, NODE_TYPES, NODES, PARTY_ORG_LABELS, Node
-from .properties import PropertySpec, properties_of
+from .properties import PropertySpec, graph_properties_of, personal_properties_of, properties_of
 from .relationships import REL_TYPES, RELS, Relationship
 
 __all__ = [
-    "DIVISION_LABELS", "NODES", "NODE_TYPES", "PARTY_ORG_LABELS", "RELS", "REL_TYPES", "TABLES",
+    "DIVISION_LABELS", "NODES", "NODE_TYPES", "PARTY_ORG_LABELS", "PERSONAL_LABELS", "RELS", "REL_TYPES", "TABLES",
     "TABLE_BY_NAME", "Column", "Node", "Prop", "PropertySpec", "Ref", "Relationship", "Table",
-    "ladybug_ddl", "linter_schema", "neo4j_constraints", "personal_properties", "properties_of",
-    "render_dictionary",
+    "graph_properties_of", "ladybug_ddl", "linter_schema", "neo4j_constraints", "personal_properties",
+    "personal_properties_of", "personal_store_ddl", "properties_of", "render_dictionary",
 ]
+
+PERSONAL_LABELS: tuple[str, ...] = tuple(n.label() for n in NODE_TYPES if personal_properties_of(n))
+"""Node labels with personal properties (their values live in the personal-data store, not the graph)."""
 
 
 @cache
 def personal_properties() -> dict[str, str]:
     """Property name → personal kind, over every node and relationship type.
-
-    Masking of query results (whose columns carry property names, not labels) uses it.
 
     >>> personal_properties()["id_number"]
     'id_number'
@@ -46,15 +51,19 @@ def personal_properties() -> dict[str, str]:
 
 
 def linter_schema() -> dict[str, list[str]]:
-    """Labels, relationship types and property keys, in the shape Neo4j's linter takes.
+    """Labels, relationship types and the graph's property keys, in the shape Neo4j's linter takes.
+
+    Personal properties are not graph properties, so a query that reads one is flagged.
 
     >>> s = linter_schema()
-    >>> "Household" in s["labels"], "DRIVES" in s["relationshipTypes"], "head_name" in s["propertyKeys"]
+    >>> "Household" in s["labels"], "DRIVES" in s["relationshipTypes"], "poor" in s["propertyKeys"]
     (True, True, True)
+    >>> "head_name" in s["propertyKeys"]
+    False
     """
     keys: dict[str, None] = {}
     for model in (*NODE_TYPES, *REL_TYPES):
-        keys.update(dict.fromkeys(properties_of(model)))
+        keys.update(dict.fromkeys(graph_properties_of(model)))
     return {
         "labels": [n.label() for n in NODE_TYPES],
         "relationshipTypes": [r.TYPE for r in REL_TYPES],

@@ -21,6 +21,10 @@ def _range(spec: PropertySpec) -> str:
     return "; ".join(parts)
 
 
+def _personal(spec: PropertySpec) -> str:
+    return f"{spec.personal} (personal-data store, not in the graph)" if spec.personal else ""
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -31,8 +35,11 @@ def render_dictionary() -> str:
         "# Data dictionary",
         "",
         "Generated from `graph_model/` by `partychain dictionary`; do not edit by hand",
-        "(a test fails when this file is stale). Personal fields are masked by the API for",
-        "roles that may not see them.",
+        "(a test fails when this file is stale).",
+        "",
+        "Personal fields (column *personal*) are read from the ledger but never stored in the graph:",
+        "the loader writes them to the dataset version's personal-data store, keyed by the record's",
+        "id, and only officers read them unmasked, through the API (see `docs/security.md`).",
         "",
         "## Ledger tables",
         "",
@@ -65,7 +72,7 @@ def render_dictionary() -> str:
                   "| --- | --- | --- | --- | --- | --- |"]
         for name, spec in properties_of(n).items():
             lines.append(f"| `{name}` | {spec.type_label()} | {'yes' if spec.required else ''} "
-                         f"| {_cell(_range(spec))} | {spec.personal or ''} | {_cell(spec.meta.description)} |")
+                         f"| {_cell(_range(spec))} | {_personal(spec)} | {_cell(spec.meta.description)} |")
         lines.append("")
     lines += ["## Relationship types", "", "| type | from → to | properties | meaning |", "| --- | --- | --- | --- |"]
     for r in REL_TYPES:

@@ -120,3 +120,31 @@ def properties_of(model: type[BaseModel]) -> dict[str, PropertySpec]:
     ('int', 1.0)
     """
     return {name: _spec(name, f) for name, f in model.model_fields.items()}
+
+
+@cache
+def graph_properties_of(model: type[BaseModel]) -> dict[str, PropertySpec]:
+    """The properties the graph stores: all of :func:`properties_of` but the personal ones.
+
+    Personal properties (``Prop(personal=...)``) never reach a graph engine: the loader writes them
+    to the dataset version's personal-data store (:mod:`partychain.storage.personal`), keyed by the
+    node's pseudonymous id.
+
+    >>> from partychain.graph_model import graph_properties_of
+    >>> from partychain.graph_model.nodes import Household
+    >>> "head_name" in graph_properties_of(Household), "poor" in graph_properties_of(Household)
+    (False, True)
+    """
+    return {name: spec for name, spec in properties_of(model).items() if not spec.personal}
+
+
+@cache
+def personal_properties_of(model: type[BaseModel]) -> dict[str, PropertySpec]:
+    """The personal properties of a model (those the personal-data store holds), in declaration order.
+
+    >>> from partychain.graph_model import personal_properties_of
+    >>> from partychain.graph_model.nodes import PartyMember
+    >>> list(personal_properties_of(PartyMember))
+    ['name', 'phone']
+    """
+    return {name: spec for name, spec in properties_of(model).items() if spec.personal}

@@ -27,7 +27,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from partychain.errors import LedgerInvalid
-from partychain.graph_model import NODES, RELS, TABLES, Column, Table, properties_of
+from partychain.graph_model import (
+    NODES,
+    RELS,
+    TABLES,
+    Column,
+    Table,
+    graph_properties_of,
+    personal_properties_of,
+    properties_of,
+)
 from partychain.graph_model.properties import PropertySpec
 
 from .coerce import convert, current_year
@@ -36,6 +45,7 @@ from .read import RawLedger, RawTable, clip
 
 log = logging.getLogger(__name__)
 
+_PERSONAL = "#personal"  # frame-digest name suffix of a label's personal frame
 MAX_PROBLEMS_PER_KIND = 200  # per (table, column, reason); the rest are summarised
 RelKey = tuple[str, str, str]  # (type, from label, to label)
 
@@ -114,14 +124,17 @@ def _text_series(arr: pa.ChunkedArray | pa.Array) -> pd.Series:
 class ValidatedLedger:
     """A ledger that passed validation, as frames ready for bulk writes.
 
-    ``nodes[label]`` has one column per property of the label's model (in model
-    order, typed); ``rels[(type, from, to)]`` has ``from``, ``to`` (keys) and the
-    relationship's properties.
+    ``nodes[label]`` has one column per graph property of the label's model (in model
+    order, typed: :func:`~partychain.graph_model.graph_properties_of`); ``rels[(type, from, to)]``
+    has ``from``, ``to`` (keys) and the relationship's properties; ``personal[label]`` has the
+    label's key and its personal properties, for the personal-data store — personal values are
+    never in ``nodes``, so no graph writer can store them.
     """
 
     nodes: dict[str, pd.DataFrame]
     rels: dict[RelKey, pd.DataFrame]
     rows_in: dict[str, int]
+    personal: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     rows_loaded: dict[str, int] = field(default_factory=dict)  # rows that become a node or relationship
     rows_skipped: dict[str, int] = field(default_factory=dict)  # blank rows, reported as a warning
@@ -141,6 +154,8 @@ class ValidatedLedger:
             h.update(_frame_digest(label, self.nodes[label]))
         for key in sorted(self.rels):
             h.update(_frame_digest("|".join(key), self.rels[key]))
+        for label in sorted(self.personal):
+            h.update(_frame_digest(f"{label}{_PERSONAL}", self.personal[label]))
         return h.hexdigest()
 
 
@@ -188,7 +203,7 @@ def _canonical_table(name: str, frame: pd.DataFrame) -> pa.Table:
     if "|" in name:
         specs, endpoints = properties_of(RELS[name.split("|", 1)[0]]), True
     else:
-        specs, endpoints = properties_of(NODES[name]), False
+        specs, endpoints = properties_of(NODES[name.removesuffix(_PERSONAL)]), False
     names, arrays = [], []
     for c in frame.columns:
         if endpoints and c in ("from", "to"):
@@ -807,8 +822,23 @@ def _build(typed: dict[str, _Typed], resolved: dict[tuple[str, str], _Resolved],
                 frame = pd.DataFrame({"from": _text_series(froms.take(i)), "to": _text_series(tos.take(i)),
                                       **{k: v.iloc[idx].reset_index(drop=True) for k, v in props.items()}})
                 rels[(table.rel, str(a), str(b))].append(frame)
+    whole = {k: v[0] if len(v) == 1 else pd.concat(v, ignore_index=True) for k, v in nodes.items()}
+    graph, personal = _split_personal(whole)
     return ValidatedLedger(
-        nodes={k: v[0] if len(v) == 1 else pd.concat(v, ignore_index=True) for k, v in nodes.items()},
+        nodes=graph,
         rels={k: v[0] if len(v) == 1 else pd.concat(v, ignore_index=True) for k, v in rels.items()},
-        rows_in=rows_in, warnings=warnings, rows_loaded=loaded,
+        rows_in=rows_in, warnings=warnings, rows_loaded=loaded, personal=personal,
     )
+
+
+def _split_personal(nodes: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Node frames → (graph frames without personal columns, per label the key and personal columns)."""
+    graph: dict[str, pd.DataFrame] = {}
+    personal: dict[str, pd.DataFrame] = {}
+    for label, frame in nodes.items():
+        model = NODES[label]
+        secret = list(personal_properties_of(model))
+        if secret:
+            personal[label] = frame[[model.KEY, *secret]]
+        graph[label] = frame[list(graph_properties_of(model))] if secret else frame
+    return graph, personal

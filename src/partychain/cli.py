@@ -272,24 +272,38 @@ def templates(out_dir: Annotated[Path, typer.Argument(help="folder to write empt
     out.print(f"wrote {len(files)} file(s) to {out_dir}")
 
 
-@app.command()
-def dictionary(
-    out_file: Annotated[Path | None, typer.Option("--out", help="write here instead of stdout")] = None,
-    check: Annotated[bool, typer.Option("--check", help="exit 1 if --out differs from the model")] = False,
-) -> None:
-    """Print (or write) the data dictionary generated from the model."""
-    from partychain.graph_model import render_dictionary
-
-    text = render_dictionary()
+def _generated(text: str, out_file: Path | None, check: bool, command: str) -> None:
+    """Print a generated page, write it to ``out_file``, or (``check``) exit 1 when ``out_file`` differs."""
     if out_file is None:
         sys.stdout.write(text)
         return
     if check:
         if not out_file.exists() or out_file.read_text(encoding="utf-8") != text:
-            err.print(f"{out_file} is stale: run `partychain dictionary --out {out_file}`")
+            err.print(f"{out_file} is stale: run `partychain {command} --out {out_file}`")
             raise typer.Exit(1)
         return
     out_file.write_text(text, encoding="utf-8")
+
+
+OutOption = Annotated[Path | None, typer.Option("--out", help="write here instead of stdout")]
+CheckOption = Annotated[bool, typer.Option("--check", help="exit 1 if --out differs from what would be written")]
+
+
+@app.command()
+def dictionary(out_file: OutOption = None, check: CheckOption = False) -> None:
+    """Print (or write) the data dictionary generated from the model."""
+    from partychain.graph_model import render_dictionary
+
+    _generated(render_dictionary(), out_file, check, "dictionary")
+
+
+@app.command()
+def querydoc(out_file: OutOption = None, check: CheckOption = False) -> None:
+    """Print (or write) docs/queries.md: every named query's header and its worked example on the mini ledger."""
+    from partychain.cypher.page import render
+    from partychain.testing import mini_store
+
+    _generated(render(mini_store()), out_file, check, "querydoc")
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:
@@ -350,14 +364,13 @@ def serve(
     """Serve the HTTP API with uvicorn on the configured engine (docs at /docs)."""
     import os
 
-    import uvicorn
+    from partychain.api.server import serve as run_server
 
     if db is not None:
         os.environ["PARTYCHAIN_DB"] = str(db)
         get_settings.cache_clear()
     err.print(f"partychain API on http://{host}:{port}/api/v1  (OpenAPI docs: http://{host}:{port}/docs)")
-    uvicorn.run("partychain.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", access_log=False)
+    run_server(get_settings(), host=host, port=port, workers=workers)
 
 
 @app.command()

@@ -44,7 +44,7 @@ import pyarrow.csv as pa_csv
 
 from partychain import __version__
 from partychain.errors import PartychainError
-from partychain.graph_model import NODES, RELS, neo4j_constraints, properties_of
+from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints
 from partychain.graph_model.properties import PropertySpec
 from partychain.storage.base import GraphStore, Progress
 
@@ -108,7 +108,7 @@ def node_header(label: str) -> list[str]:
     """
     model = NODES[label]
     cols = []
-    for name, spec in properties_of(model).items():
+    for name, spec in graph_properties_of(model).items():
         cols.append(f"{name}:ID({id_space(label)})" if name == model.KEY else f"{name}:{admin_type(spec)}")
     return [*cols, ":LABEL"]
 
@@ -122,7 +122,7 @@ def relationship_header(rtype: str, from_label: str, to_label: str) -> list[str]
     rel = RELS[rtype]
     if (from_label, to_label) not in rel.ENDPOINTS:
         raise ValueError(f"{rtype} does not connect {from_label} to {to_label}")
-    props = [f"{name}:{admin_type(spec)}" for name, spec in properties_of(rel).items()]
+    props = [f"{name}:{admin_type(spec)}" for name, spec in graph_properties_of(rel).items()]
     return [f":START_ID({id_space(from_label)})", f":END_ID({id_space(to_label)})", *props, ":TYPE"]
 
 
@@ -200,7 +200,7 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress |
 
     node_files: list[str] = []
     for label, model in NODES.items():
-        specs = properties_of(model)
+        specs = graph_properties_of(model)
         name = node_file(label)
         with open(out_dir / name, "wb") as fh:
             fh.write(_csv_line(node_header(label)))
@@ -214,7 +214,7 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path, *, progress: Progress |
 
     rel_files: list[str] = []
     for rtype, rel in RELS.items():
-        specs = properties_of(rel)
+        specs = graph_properties_of(rel)
         handles: dict[tuple[str, str], BinaryIO] = {}
         try:
             for a, b in rel.ENDPOINTS:

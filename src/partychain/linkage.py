@@ -11,22 +11,23 @@ they are ``LOCATED_IN``, households and members by the village they ``LIVE_IN``,
 organizations by their ``seat_code``.
 
 Paged functions return ``{"items": [...], "total": int, "next_cursor": str | None}``; a
-cursor is an opaque string handed out by the previous page (the offset of the next page,
-encoded), and ``None`` asks for the first page.
+cursor is an opaque string handed out by the previous page (:mod:`partychain.paging`: signed,
+valid for one list of one graph version), and ``None`` asks for the first page.
 
-Personal data (members' names, heads of household) is returned as stored: masking is the
-API's job (:data:`GAP_RECORD_LABELS` tells it which label a gap list's records are).
+The graph holds no personal data, so neither do these answers: records of people carry their
+pseudonymous ids (:data:`GAP_RECORD_LABELS` and :data:`DOWNSTREAM_RECORD_LABELS` say which label
+a list's records are, for whoever joins the personal-data store by id).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from partychain.errors import InvalidArgument, NotFound
+from partychain.graph_model.codes import LEVEL_OF_LENGTH, describe, level_of
+from partychain.paging import decode_cursor, encode_cursor, list_identity
 from partychain.storage.base import GraphStore
 
 log = logging.getLogger(__name__)
@@ -62,22 +63,22 @@ MODELS: tuple[str, ...] = (
 GAP_RECORD_LABELS: dict[str, str] = {
     "cooperatives_without_org": "Cooperative",
     "demo_points_without_org": "Cooperative",
+    "poor_households_not_driven": "Household",
     "bases_without_member": "Base",
     "members_driving_nobody": "PartyMember",
+    "poor_households_chain_incomplete": "Household",
 }
-"""The node label whose fields a gap kind's records carry (``id``, ``name``).
-
-Household gap records carry the head of household's name as ``name`` (the label's field is
-``head_name``), so they are not listed: mask them by every label's personal flags.
-"""
+"""The node label of each gap kind's records (their ``id`` is that label's key)."""
 
 ORG_DOWNSTREAM_ENTITIES: tuple[str, ...] = ("units", "bases", "members", "households")
 """What :func:`org_downstream_items` lists; each is the named query ``list_org_downstream_<entity>``."""
 
-SCOPE_LEVELS: dict[int, str] = {2: "province", 4: "prefecture", 6: "county", 9: "town", 12: "village"}
-MAX_LIMIT = 1000
+DOWNSTREAM_RECORD_LABELS: dict[str, tuple[str, ...]] = {
+    "units": ("Cooperative", "Company"), "bases": ("Base",), "members": ("PartyMember",),
+    "households": ("Household",)}
+"""The node labels of each downstream entity's records."""
 
-_CURSOR_TAG = "o"
+MAX_LIMIT = 1000
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -93,8 +94,8 @@ def validate_scope(scope: str) -> str:
     ...
     partychain.errors.InvalidArgument: scope '52062' is not a division code: digits only, 2, 4, 6, 9 or 12 of them
     """
-    if not isinstance(scope, str) or not scope.isascii() or not scope.isdigit() or len(scope) not in SCOPE_LEVELS:
-        raise InvalidArgument(f"scope {scope!r} is not a division code: digits only, 2, 4, 6, 9 or 12 of them")
+    if level_of(scope) is None:
+        raise InvalidArgument(f"scope {str(scope)[:40]!r} is not a division code: {describe()}")
     return scope
 
 
@@ -104,62 +105,57 @@ def _validate_limit(limit: int) -> int:
     return limit
 
 
+def _validate_village_code(code: str) -> str:
+    if level_of(code) != "village":
+        raise InvalidArgument(f"{str(code)[:40]!r} is not a village code (12 digits)")
+    return code
+
+
 def _validate_id(value: str, what: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidArgument(f"{what} must be a non-empty string, not {value!r}")
+    if not isinstance(value, str) or not value or len(value) > 64:
+        raise InvalidArgument(f"{what} must be a non-empty string of at most 64 characters, not {str(value)[:70]!r}")
     return value
 
 
-def encode_cursor(offset: int) -> str:
-    """The opaque cursor of the page starting at ``offset``.
+def version_of(store: GraphStore) -> str:
+    """The version id of the graph ``store`` serves (what cursors are bound to)."""
+    info = store.dataset()
+    return info.version if info is not None else ""
 
-    >>> decode_cursor(encode_cursor(150))
-    150
+
+def page_of(items: Sequence[Any], *, list_id: str, version: str, limit: int,
+            cursor: str | None) -> dict[str, Any]:
+    """One page of a list computed whole: ``{"items", "total", "next_cursor"}`` with signed cursors.
+
+    >>> p = page_of(list(range(5)), list_id="x", version="v", limit=2, cursor=None)
+    >>> p["items"], p["total"], page_of(list(range(5)), list_id="x", version="v", limit=2,
+    ...                                  cursor=p["next_cursor"])["items"]
+    ([0, 1], 5, [2, 3])
     """
-    return base64.urlsafe_b64encode(f"{_CURSOR_TAG}:{offset}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> int:
-    """The offset a cursor stands for (0 for ``None``); :class:`InvalidArgument` for a foreign cursor.
-
-    >>> decode_cursor(None)
-    0
-    >>> decode_cursor("nonsense")
-    Traceback (most recent call last):
-    ...
-    partychain.errors.InvalidArgument: invalid cursor 'nonsense': pass the next_cursor of a previous page
-    """
-    if cursor is None or cursor == "":
-        return 0
-    try:
-        if not isinstance(cursor, str):
-            raise ValueError(cursor)
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        tag, _, num = raw.partition(":")
-        if tag != _CURSOR_TAG or not num.isascii() or not num.isdigit():
-            raise ValueError(raw)
-        return int(num)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as e:
-        raise InvalidArgument(f"invalid cursor {cursor!r}: pass the next_cursor of a previous page") from e
+    _validate_limit(limit)
+    start = decode_cursor(cursor, list_id=list_id, version=version)
+    end = start + limit
+    return {"items": list(items[start:end]), "total": len(items),
+            "next_cursor": encode_cursor(end, list_id=list_id, version=version) if end < len(items) else None}
 
 
 def _page(store: GraphStore, query: str, params: Mapping[str, Any], *, limit: int,
           cursor: str | None) -> dict[str, Any]:
-    """One page of a paged named query (one with ``$skip``, ``$limit`` and a ``total`` column)."""
+    """One page of a paged named query (one with ``$skip``, ``$limit`` and a ``total`` column).
+
+    The offset comes only from a cursor this list handed out for this graph version, so it is always
+    below the list's total: the engine never skips past the end (see :mod:`partychain.paging`).
+    """
     _validate_limit(limit)
-    offset = decode_cursor(cursor)
+    list_id, version = list_identity(query, **params), version_of(store)
+    offset = decode_cursor(cursor, list_id=list_id, version=version)
     rows = store.named(query, **params, skip=offset, limit=limit).records()
-    if rows:
-        total = int(rows[0]["total"])
-    elif offset > 0:  # past the end: the total comes with the first row
-        first = store.named(query, **params, skip=0, limit=1).records()
-        total = int(first[0]["total"]) if first else 0
-    else:
-        total = 0
+    total = int(rows[0]["total"]) if rows else 0
     items = [{k: v for k, v in r.items() if k != "total"} for r in rows]
     end = offset + len(items)
     log.debug("%s %s: %d of %d from %d", query, dict(params), len(items), total, offset)
-    return {"items": items, "total": total, "next_cursor": encode_cursor(end) if items and end < total else None}
+    nxt = encode_cursor(end, list_id=list_id, version=version) if items and end < total else None
+    return {"items": items, "total": total, "next_cursor": nxt}
 
 
 def _one(store: GraphStore, query: str, what: str, **params: Any) -> dict[str, Any]:
@@ -196,7 +192,7 @@ def check_scope(store: GraphStore, scope: str) -> dict[str, Any]:
     partychain.errors.NotFound: no division 520628999 in the graph
     """
     validate_scope(scope)
-    level = SCOPE_LEVELS[len(scope)]
+    level = LEVEL_OF_LENGTH[len(scope)]
     if level in ("province", "prefecture"):
         counts = store.named("count_divisions_in_scope", scope=scope).records()[0]
         if not any(counts.values()):
@@ -333,9 +329,7 @@ def pairings(store: GraphStore, village_code: str) -> dict[str, Any]:
     >>> p["as_strong"], p["as_weak"]
     ([], [{'code': '520628101001', 'name': '甲村', 'since': 2018, 'kind': 'strong_weak'}])
     """
-    if not isinstance(village_code, str) or not village_code.isascii() or not village_code.isdigit() \
-            or len(village_code) != 12:
-        raise InvalidArgument(f"{village_code!r} is not a village code (12 digits)")
+    _validate_village_code(village_code)
     if not store.named("get_division", code=village_code).rows:
         raise NotFound(f"no village {village_code} in the graph")
     out: dict[str, Any] = {"village": village_code, "as_strong": [], "as_weak": []}
@@ -479,9 +473,40 @@ def village(store: GraphStore, code: str) -> dict[str, Any]:
     >>> v["town_name"], v["incomes"], v["households"], v["pairings_as_strong"]
     ('盘石镇', [{'year': 2017, 'yuan': 300000}, {'year': 2020, 'yuan': 420000}], 2, 2)
     """
-    _validate_id(code, "code")
+    _validate_village_code(code)
     rec = _one(store, "get_village", f"no village {code!r}", village_code=code)
     rec["incomes"] = sorted((i for i in rec["incomes"] or [] if i is not None), key=lambda i: i["year"])
+    return rec
+
+
+def household(store: GraphStore, household_id: str) -> dict[str, Any]:
+    """A household's record in the graph (query ``get_household``): no personal data, which the personal-data
+    store holds by id; :class:`NotFound` for an unknown id.
+
+    >>> from partychain.testing import mini_store
+    >>> h = household(mini_store(), "HH-1")
+    >>> h["poor"], h["village_code"], h["driven_by"], h["cooperatives"]
+    (True, '520628101001', ['PM-1'], ['CO-1'])
+    """
+    _validate_id(household_id, "household_id")
+    rec = _one(store, "get_household", f"no household {household_id!r}", household_id=household_id)
+    for k in ("driven_by", "cooperatives"):
+        rec[k] = sorted(rec[k] or [])
+    return rec
+
+
+def member(store: GraphStore, member_id: str) -> dict[str, Any]:
+    """A party member's record in the graph (query ``get_member``): no personal data, which the personal-data
+    store holds by id; :class:`NotFound` for an unknown id.
+
+    >>> from partychain.testing import mini_store
+    >>> m = member(mini_store(), "PM-1")
+    >>> m["org_id"], m["bases"], m["households"], m["roles"]
+    ('BR-1', ['BS-1'], 1, ['lead_goose', 'policy_publicist'])
+    """
+    _validate_id(member_id, "member_id")
+    rec = _one(store, "get_member", f"no party member {member_id!r}", member_id=member_id)
+    rec["bases"] = sorted(rec["bases"] or [])
     return rec
 
 

@@ -39,7 +39,21 @@ class Settings(BaseSettings):
     keep_versions: int = Field(default=2, ge=1, description="embedded graph versions kept on disk")
     api_keys: SecretStr = SecretStr("")
     api_keys_file: Path | None = None
+    secret_key: SecretStr = Field(default=SecretStr(""), description="key that signs paging cursors; default: "
+                                  "a random key per `partychain serve` run, shared by its workers")
+    audit_log: Path | None = Field(default=None, description="JSON-lines file of officers' reads of personal data "
+                                   "(who, which records, when; never the values); default: audit.jsonl in the "
+                                   "store's local directory (the embedded graph directory, or PARTYCHAIN_DB)")
+    trusted_proxies: str = Field(default="", description="comma-separated addresses of reverse proxies whose "
+                                 "X-Forwarded-For / X-Forwarded-Proto are believed; empty: forwarding headers "
+                                 "are ignored and the client is the connecting address")
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024, le=1 << 20, description="request line and headers "
+                                  "larger than this are refused (431) before they are parsed")
+    anonymous_rate: float = Field(default=5.0, gt=0, description="requests per second an anonymous client may make "
+                                  "(sustained; see anonymous_burst); 429 past it")
+    anonymous_burst: int = Field(default=60, ge=1, description="requests an anonymous client may make at once")
     log_level: str = "INFO"
+
 
     @property
     def engine_name(self) -> Literal["embedded", "neo4j"]:

@@ -34,8 +34,10 @@ def test_openapi_documents_errors_as_problems_and_has_examples(client: TestClien
     schemas = doc["components"]["schemas"]
     assert {"Problem", "ValidationProblem"} <= set(schemas) and "HTTPValidationError" not in schemas
     # record fields come from the model, with its descriptions, examples and personal flags
-    member = schemas["GapRecord"]["properties"]
-    assert "personal" in member["head_name"]["description"] and member["id_number"]["anyOf"]
+    household = schemas["HouseholdRecord"]["properties"]
+    assert "personal" in household["head_name"]["description"] and household["id_number"]["x-personal"] == "id_number"
+    assert schemas["PersonItem"]["properties"]["name"]["x-personal"] == "name"
+    assert "x-personal" not in schemas["UnitItem"]["properties"]["name"]
     assert schemas["CypherRequest"]["examples"] and schemas["Problem"]["examples"]
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["auth", "masking", "paging", "routes_cypher"]  # the Cypher guard: partychain.storage.guard
+MODULES = ["auth", "personal", "server", "routes_cypher"]  # the Cypher guard: partychain.storage.guard
 
 
 @pytest.mark.parametrize("name", MODULES)

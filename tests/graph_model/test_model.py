@@ -58,6 +58,25 @@ def test_personal_fields_are_flagged() -> None:
 def test_ddl_covers_every_property() -> None:
     ddl = "\n".join(gm.ladybug_ddl())
     for n in gm.NODE_TYPES:
-        for k in gm.properties_of(n):
+        for k in gm.graph_properties_of(n):
             assert f"{k} " in ddl
     assert len(gm.neo4j_constraints()) == len(gm.NODE_TYPES)
+
+
+def test_personal_properties_are_not_graph_properties() -> None:
+    """Personal values have no column in the engines' schema, no key for the linter, a table in the store."""
+    ddl = gm.ladybug_ddl()
+    store_ddl = "\n".join(gm.personal_store_ddl())
+    schema = gm.linter_schema()
+    for n in gm.NODE_TYPES:
+        table = next(s for s in ddl if s.startswith(f"CREATE NODE TABLE {n.label()}("))
+        columns = {c.split()[0] for c in table[table.index("(") + 1:-1].split(", ")}
+        for name, spec in gm.properties_of(n).items():
+            assert (name in columns) == (spec.personal is None), (n.label(), name)
+            if spec.personal:
+                assert f"CREATE TABLE {n.label()} (" in store_ddl and f" {name} TEXT" in store_ddl
+    shared = {k for n in gm.NODE_TYPES for k in gm.graph_properties_of(n)}
+    only_personal = {k for n in gm.NODE_TYPES for k in gm.personal_properties_of(n)} - shared
+    assert only_personal == {"head_name", "id_number", "phone"}  # `name` is also a graph property of other labels
+    assert not only_personal & set(schema["propertyKeys"])
+    assert gm.PERSONAL_LABELS == ("PartyMember", "Household")

@@ -27,7 +27,7 @@ from partychain.export import (
     spreadsheet_safe,
     text_column,
 )
-from partychain.graph_model import NODES, RELS, neo4j_constraints, properties_of
+from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints, properties_of
 from partychain.testing import mini_store
 
 HEADER = re.compile(r"^(?:(?P<name>[a-z_][a-z0-9_]*)?:(?P<type>ID|START_ID|END_ID|LABEL|TYPE|string|long|double|"
@@ -84,7 +84,7 @@ def test_node_headers_parse_and_follow_the_model(export: tuple[Path, dict[str, i
         assert fields[-1]["type"] == "LABEL" and all(r[-1] == label for r in rows)
         ids = [f for f in fields if f["type"] == "ID"]
         assert len(ids) == 1 and ids[0]["name"] == model.KEY and ids[0]["space"] == id_space(label)
-        props = properties_of(model)
+        props = graph_properties_of(model)
         assert [f["name"] for f in fields[:-1]] == list(props)
         for f in fields[:-1]:
             if f["type"] != "ID":
@@ -98,7 +98,7 @@ def test_relationship_headers_parse_and_ids_resolve(export: tuple[Path, dict[str
     for label in NODES:
         space = id_space(label)
         for row in _read(out / node_file(label))[1]:
-            key = row[list(properties_of(NODES[label])).index(NODES[label].KEY)]
+            key = row[list(graph_properties_of(NODES[label])).index(NODES[label].KEY)]
             assert key not in ids.setdefault(space, {}), f"duplicate id {key} in space {space}"
             ids[space][key] = label
     assert set(ids) == {"Division", "Industry", "Ledger"}

@@ -37,7 +37,7 @@ from neo4j.time import Date, DateTime, Duration
 
 from partychain import cypher
 from partychain.errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, StoreError
-from partychain.graph_model import NODES, RELS, linter_schema, properties_of
+from partychain.graph_model import NODES, RELS, graph_properties_of, linter_schema, properties_of
 from partychain.loaders import check_ledger
 from partychain.settings import Settings
 from partychain.storage import open_store
@@ -168,7 +168,7 @@ def _plain(v: Any) -> bool:
 def test_node_rows_follow_the_model_types(mini_ledger: Any) -> None:
     seen_types: set[str] = set()
     for label, frame in mini_ledger.nodes.items():
-        specs = properties_of(NODES[label])
+        specs = graph_properties_of(NODES[label])
         rows = node_rows(frame, label)
         assert len(rows) == len(frame)
         for row in rows:
@@ -185,7 +185,9 @@ def test_node_rows_follow_the_model_types(mini_ledger: Any) -> None:
     assert seen_types == {"string", "int", "float", "bool", "date"}
     pm = {r["id"]: r for r in node_rows(mini_ledger.nodes["PartyMember"], "PartyMember")}
     assert pm["PM-1"]["roles"] == ["lead_goose", "policy_publicist"]
-    assert pm["PM-2"]["phone"] is None  # NaN in the frame → null → no property
+    assert pm["PM-2"]["birth_year"] is not None and "phone" not in pm["PM-2"]  # personal: never sent to Neo4j
+    hh = {r["id"]: r for r in node_rows(mini_ledger.nodes["Household"], "Household")}
+    assert hh["HH-2"]["poverty_exit_year"] is None  # NaN in the frame → null → no property
 
 
 def test_relationship_rows_carry_keys_and_props(mini_ledger: Any) -> None:
@@ -223,9 +225,10 @@ def test_driver_values_become_plain_python_like_the_embedded_engine() -> None:
     g = Graph()
     hh = Node(g, "4:x:1", 1, ["Household"], {"id": "HH-1", "head_name": "杨一", "poor": True, "size": 4})
     v = Node(g, "4:x:2", 2, ["Village"], {"code": "520628101001", "name": "甲村", "kind": "village"})
-    assert to_python(hh) == {"id": "HH-1", "head_name": "杨一", "id_number": None, "size": 4, "poor": True,
-                             "poverty_exit_year": None, "phone": None, "_label": "Household"}
-    assert list(to_python(hh))[:2] == ["id", "head_name"]  # model order, like the embedded store
+    # graph properties in model order, like the embedded store; a personal property (which a loaded graph
+    # never holds) is not passed on even if a node had one
+    assert to_python(hh) == {"id": "HH-1", "size": 4, "poor": True, "poverty_exit_year": None, "_label": "Household"}
+    assert list(to_python(hh))[:2] == ["id", "size"]
     r = g.relationship_type("LIVES_IN")(g, "5:x:1", 1, {})
     r._start_node, r._end_node = hh, v
     assert isinstance(r, Relationship)

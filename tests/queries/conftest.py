@@ -247,8 +247,10 @@ class Oracle:
             "poor_chain_complete": (len([h for h in poor if h in self.complete]), len(poor)),
         }
 
-    def _item(self, id_: str, name: str, village: str) -> dict[str, Any]:
-        return {"id": id_, "name": name, "village_code": village, "village_name": self.vname(village)}
+    def _item(self, id_: str, name: str | None, village: str) -> dict[str, Any]:
+        """A list record; people's records carry no name (names are not in the graph: ``name=None``)."""
+        head = {"id": id_} if name is None else {"id": id_, "name": name}
+        return {**head, "village_code": village, "village_name": self.vname(village)}
 
     def gap(self, kind: str, scope: str) -> list[dict[str, Any]]:
         if kind in ("cooperatives_without_org", "demo_points_without_org"):
@@ -260,7 +262,7 @@ class Oracle:
             return [self._item(b, self.base[b]["name"], self.base[b]["village_code"]) for b in ids]
         if kind == "members_driving_nobody":
             ids = [m for m in self.members_in(scope) if not self.driven.get(m)]
-            return [self._item(m, self.member[m]["name"], self.member[m]["village_code"]) for m in ids]
+            return [self._item(m, None, self.member[m]["village_code"]) for m in ids]
         poor = [h for h in self.households_in(scope) if self.poor[h]]
         if kind == "poor_households_not_driven":
             ids = [h for h in poor if not self.drivers.get(h)]
@@ -268,7 +270,7 @@ class Oracle:
             ids = [h for h in poor if h not in self.complete]
         else:
             raise KeyError(kind)
-        items = [self._item(h, self.household[h]["head_name"], self.household[h]["village_code"]) for h in ids]
+        items = [self._item(h, None, self.household[h]["village_code"]) for h in ids]
         if kind == "poor_households_chain_incomplete":
             for it in items:
                 it["breaks_at"] = self.breaks_at(it["id"])

@@ -10,25 +10,28 @@ import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
 
 from partychain import cypher
-from partychain.graph_model import NODE_TYPES, NODES, REL_TYPES, RELS, properties_of
+from partychain.graph_model import NODE_TYPES, NODES, REL_TYPES, RELS, graph_properties_of
+
+from .personal import PersonalStore
 
 Progress = Callable[[str, int, int], None]
 TABLE_ROWS = 250_000  # rows per Arrow table of the bulk readers (export)
 
 
 def node_query(label: str) -> str:
-    """The bulk read of a label: every node's model properties (named as the model names them), by key.
+    """The bulk read of a label: every node's graph properties (named as the model names them), by key.
 
     >>> node_query("Industry")
     'MATCH (n:Industry) RETURN n.code AS code, n.name AS name, n.unit AS unit ORDER BY n.code'
     """
     model = NODES[label]
-    ret = ", ".join(f"n.{p} AS {p}" for p in properties_of(model))
+    ret = ", ".join(f"n.{p} AS {p}" for p in graph_properties_of(model))
     return f"MATCH (n:{label}) RETURN {ret} ORDER BY n.{model.KEY}"
 
 
@@ -39,19 +42,19 @@ def relationship_query(rtype: str, from_label: str, to_label: str) -> str:
     'MATCH (x:PartyMember)-[r:DRIVES]->(y:Household) RETURN x.id AS start, y.id AS `end`, r.since AS since'
     """
     ret = ", ".join([f"x.{NODES[from_label].KEY} AS start", f"y.{NODES[to_label].KEY} AS `end`",
-                     *(f"r.{p} AS {p}" for p in properties_of(RELS[rtype]))])
+                     *(f"r.{p} AS {p}" for p in graph_properties_of(RELS[rtype]))])
     return f"MATCH (x:{from_label})-[r:{rtype}]->(y:{to_label}) RETURN {ret}"
 
 
 def node_schema(label: str) -> pa.Schema:
     """The Arrow schema of :func:`node_query`'s columns, typed as the model says."""
-    return pa.schema([(name, spec.arrow_type()) for name, spec in properties_of(NODES[label]).items()])
+    return pa.schema([(name, spec.arrow_type()) for name, spec in graph_properties_of(NODES[label]).items()])
 
 
 def relationship_schema(rtype: str) -> pa.Schema:
     """The Arrow schema of :func:`relationship_query`'s columns, typed as the model says."""
     return pa.schema([("start", pa.string()), ("end", pa.string()),
-                      *((name, spec.arrow_type()) for name, spec in properties_of(RELS[rtype]).items())])
+                      *((name, spec.arrow_type()) for name, spec in graph_properties_of(RELS[rtype]).items())])
 
 
 def _table(rows: list[list[Any]], schema: pa.Schema) -> pa.Table:
@@ -77,6 +80,12 @@ class QueryResult:
         return len(self.rows)
 
 
+FORMAT = 2
+"""The dataset layout this code writes and reads: 2 = personal data in the personal-data store, none in
+the graph.  A version written by an older partychain (no ``format`` in its manifest) held personal data
+in the graph and is refused: load its ledger again."""
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """What is loaded: a version id, when, from where, and how many rows of each table."""
@@ -93,9 +102,73 @@ class DatasetInfo:
     seconds: float = 0.0
     rows_loaded: dict[str, int] = field(default_factory=dict)  # per table; rows_in = rows_loaded + rows_skipped
     rows_skipped: dict[str, int] = field(default_factory=dict)  # blank rows, reported as warnings
+    personal: dict[str, int] = field(default_factory=dict)  # records per label in the personal-data store
+    format: int = 1  # see FORMAT; manifests before it have none
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _fit(value: Any, budget: int) -> tuple[Any, int, bool]:
+    """``value`` cut to at most ``budget`` list/map elements in all: (value, elements used, whether cut)."""
+    if isinstance(value, list):
+        out: list[Any] = []
+        used = 0
+        for item in value:
+            if used >= budget:
+                return out, used, True
+            fitted, n, cut = _fit(item, budget - used - 1)
+            out.append(fitted)
+            used += 1 + n
+            if cut:
+                return out, used, True
+        return out, used, False
+    if isinstance(value, dict):
+        out_d: dict[Any, Any] = {}
+        used = 0
+        for k, item in value.items():
+            if used >= budget:
+                return out_d, used, True
+            fitted, n, cut = _fit(item, budget - used - 1)
+            out_d[k] = fitted
+            used += 1 + n
+            if cut:
+                return out_d, used, True
+        return out_d, used, False
+    return value, 0, False
+
+
+class RowBudget:
+    """The row cap of untrusted queries, counting list and map elements as well as rows.
+
+    A row costs one, plus one per element of every list or map in it (nested ones too), so
+    ``RETURN collect(h)`` over a million households is cut like a million rows would be.
+
+    >>> b = RowBudget(5)
+    >>> b.take([1, [1, 2, 3]]), b.take(["x"]), b.take(["y"]), b.cut
+    ([1, [1, 2, 3]], ['x'], None, True)
+    >>> b = RowBudget(3)
+    >>> b.take([list(range(10)), "x"]), b.cut
+    ([[0, 1], 'x'], True)
+    """
+
+    def __init__(self, max_cells: int) -> None:
+        self.left = max_cells
+        self.cut = False
+
+    def take(self, row: list[Any]) -> list[Any] | None:
+        """The row (its lists cut to what is left), or ``None`` once the budget is spent."""
+        if self.left <= 0:
+            self.cut = True
+            return None
+        self.left -= 1
+        out = []
+        for value in row:
+            fitted, used, cut = _fit(value, max(self.left, 0))
+            self.left -= used
+            self.cut = self.cut or cut
+            out.append(fitted)
+        return out
 
 
 def normalize_value(v: Any) -> Any:
@@ -141,6 +214,16 @@ class GraphStore(ABC):
     def dataset(self) -> DatasetInfo | None:
         """What is loaded now, or ``None`` when nothing is."""
 
+    @abstractmethod
+    def personal(self) -> PersonalStore:
+        """The personal-data store of the dataset version this store serves (of the pinned version, in a
+        :meth:`pinned` view); :class:`~partychain.storage.personal.PersonalDataUnavailable` when missing."""
+
+    @property
+    def local_dir(self) -> Path | None:
+        """The directory on this host where the store keeps its own files (personal data, the audit log)."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
@@ -167,8 +250,11 @@ class GraphStore(ABC):
     # --- shared behaviour -------------------------------------------------------
 
     def named(self, name: str, **parameters: Any) -> QueryResult:
-        """Run the catalog query ``name`` with keyword parameters."""
-        return self.run(cypher.get(name, self.dialect).text, parameters)
+        """Run the catalog query ``name`` with keyword parameters, checked against its declared types and ranges
+        first (:meth:`partychain.cypher.NamedQuery.check`: :class:`~partychain.errors.InvalidArgument`)."""
+        query = cypher.get(name, self.dialect)
+        query.check(parameters)
+        return self.run(query.text, parameters)
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         """Nodes per label and relationships per type (zero for types with none)."""

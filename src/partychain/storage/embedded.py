@@ -5,13 +5,14 @@ Layout of the configured directory::
     DB/
       current -> versions/<version>      symbolic link to the complete graph readers use
       versions/<version>/graph.lbdb      one LadybugDB database per load (+ its side files)
+      versions/<version>/personal.sqlite the version's personal-data store (never in the graph)
       versions/<version>/manifest.json   what was loaded, when, counts
       versions/<version>.partial/        a load in progress (removed by the next load if it died)
       .current.<pid>                     the new link before its atomic swap (same)
       .load.lock                         one loader at a time
 
 A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
-(checkpointing its WAL), writes the manifest, renames the ``.partial`` directory and
+(checkpointing its WAL), writes the personal-data store and the manifest, renames the ``.partial`` directory and
 then atomically replaces the ``current`` link.  A failed or killed load leaves the
 previous graph untouched, and readers never see half a load.  Readers open the
 database read-only and follow ``current`` on every call, so a running API picks up a
@@ -37,22 +38,26 @@ import ladybug
 import pyarrow as pa
 
 from partychain.errors import GraphNotLoaded, QueryError, QueryTimeout, ReadOnlyViolation, StoreError
-from partychain.graph_model import NODES, RELS, ladybug_ddl, properties_of
+from partychain.graph_model import NODES, RELS, graph_properties_of, ladybug_ddl
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
 from .base import (
+    FORMAT,
     TABLE_ROWS,
     DatasetInfo,
     GraphStore,
     Progress,
     QueryResult,
+    RowBudget,
     node_query,
     node_schema,
     normalize_value,
     relationship_query,
     relationship_schema,
 )
+from .personal import FILE as PERSONAL_FILE
+from .personal import PersonalStore, write_personal
 from .sandbox import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -95,6 +100,11 @@ class _Version:
             self.info: DatasetInfo | None = _manifest(path)
         except (OSError, ValueError, TypeError):
             self.info = None
+        if self.info is not None and self.info.format < FORMAT:
+            self.db.close()
+            raise StoreError(f"graph version {name} was loaded by an older partychain that kept personal data in "
+                             "the graph; load the ledger again (`partychain load LEDGER`)")
+        self.personal = PersonalStore(path / PERSONAL_FILE)
         self._idle: list[ladybug.Connection] = []
         self._conns: list[ladybug.Connection] = []
         self._free = threading.BoundedSemaphore(ENGINE_QUERIES)
@@ -124,6 +134,7 @@ class _Version:
                 c.close()
         with contextlib.suppress(Exception):
             self.db.close()
+        self.personal.close()
 
 
 def _result(res: Any, max_rows: int | None = None) -> tuple[QueryResult, bool]:
@@ -131,14 +142,16 @@ def _result(res: Any, max_rows: int | None = None) -> tuple[QueryResult, bool]:
         res = res[-1]
     cols = list(res.get_column_names())
     rows: list[list[Any]] = []
-    cut = False
+    budget = RowBudget(max_rows) if max_rows is not None else None  # list elements count too
     while res.has_next():
-        if max_rows is not None and len(rows) >= max_rows:
-            cut = True
-            break
-        rows.append([normalize_value(v) for v in res.get_next()])
+        row = _strip_internal([normalize_value(v) for v in res.get_next()])
+        if budget is not None:
+            row = budget.take(row)  # type: ignore[assignment]
+            if row is None:
+                break
+        rows.append(row)
     res.close()
-    return QueryResult(cols, [_strip_internal(r) for r in rows]), cut
+    return QueryResult(cols, rows), bool(budget and budget.cut)
 
 
 def _buffer_pool_bytes(file: Path, mb: int) -> int:
@@ -209,6 +222,13 @@ class _Pinned(GraphStore):
     def dataset(self) -> DatasetInfo | None:
         return self._v.info or _manifest(self._v.path)
 
+    def personal(self) -> PersonalStore:
+        return self._v.personal
+
+    @property
+    def local_dir(self) -> Path | None:
+        return self._store.path
+
 
 def _strip_internal(row: list[Any]) -> list[Any]:
     """Turn ladybug node/relationship dicts into their label's properties only."""
@@ -217,7 +237,7 @@ def _strip_internal(row: list[Any]) -> list[Any]:
         if isinstance(v, dict) and "_LABEL" in v:
             label = v["_LABEL"]
             model = NODES.get(label) or RELS.get(label)
-            keep = set(properties_of(model)) if model else set()
+            keep = set(graph_properties_of(model)) if model else set()
             item = {k: x for k, x in v.items() if k in keep}
             item["_label" if label in NODES else "_type"] = label
             out.append(item)
@@ -246,6 +266,10 @@ class EmbeddedStore(GraphStore):
         self._pool: WorkerPool | None = None
 
     # --- reading -------------------------------------------------------------------
+
+    @property
+    def local_dir(self) -> Path | None:
+        return self.path
 
     @property
     def current_link(self) -> Path:
@@ -379,6 +403,11 @@ class EmbeddedStore(GraphStore):
             return None
         return _manifest(self.path / "versions" / name)
 
+    def personal(self) -> PersonalStore:
+        """The personal-data store of the current version (pin the store to read it beside the graph)."""
+        with self._use() as v:
+            return v.personal
+
     def close(self) -> None:
         with self._lock:
             if self._version is not None:
@@ -423,12 +452,15 @@ class EmbeddedStore(GraphStore):
             partial.mkdir()
             try:
                 nodes, rels = self._write(partial / GRAPH_FILE, ledger, progress)
+                personal = write_personal(partial / PERSONAL_FILE, ledger.personal)
+                if progress:
+                    progress("personal-data store", 1, 1)
                 info = DatasetInfo(
                     version=name, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     engine=self.engine, source=source, fingerprint=fingerprint, rows_in=ledger.rows_in,
                     nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
                     seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
-                    rows_skipped=dict(ledger.rows_skipped))
+                    rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT)
                 (partial / MANIFEST).write_text(json.dumps(info.to_dict(), ensure_ascii=False, indent=1),
                                                 encoding="utf-8")
                 for f in partial.iterdir():
@@ -467,14 +499,15 @@ class EmbeddedStore(GraphStore):
             nodes: dict[str, int] = {}
             for label, frame in ledger.nodes.items():
                 batch.before(len(frame))
-                conn.execute(f"COPY {label} FROM $rows", {"rows": _arrow_table(frame, properties_of(NODES[label]))})
+                rows = _arrow_table(frame, graph_properties_of(NODES[label]))
+                conn.execute(f"COPY {label} FROM $rows", {"rows": rows})
                 nodes[label] = len(frame)
                 done += 1
                 if progress:
                     progress(f"nodes {label}", done, steps)
             rels: dict[str, int] = {}
             for (rtype, a, b), frame in ledger.rels.items():
-                rows = _arrow_table(frame, properties_of(RELS[rtype]), endpoints=True)
+                rows = _arrow_table(frame, graph_properties_of(RELS[rtype]), endpoints=True)
                 batch.before(len(frame))
                 conn.execute(f"COPY {rtype} FROM $rows (from='{a}', to='{b}')", {"rows": rows})
                 rels[rtype] = rels.get(rtype, 0) + len(frame)

@@ -64,6 +64,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import neo4j
@@ -84,11 +85,12 @@ from partychain.errors import (
     ReadOnlyViolation,
     StoreError,
 )
-from partychain.graph_model import NODES, RELS, neo4j_constraints, properties_of
+from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints, properties_of
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
-from .base import DatasetInfo, GraphStore, Progress, QueryResult, node_query, normalize_value
+from .base import FORMAT, DatasetInfo, GraphStore, Progress, QueryResult, RowBudget, node_query, normalize_value
+from .personal import PersonalDataUnavailable, PersonalStore, write_personal
 
 if TYPE_CHECKING:
     from partychain.settings import Settings
@@ -209,7 +211,7 @@ def relationship_statement(rtype: str, from_label: str, to_label: str) -> str:
     ka, kb = NODES[from_label].KEY, NODES[to_label].KEY
     text = (f"UNWIND $rows AS row MATCH (a:{from_label} {{{ka}: row.from}}) "
             f"MATCH (b:{to_label} {{{kb}: row.to}}) CREATE (a)-[r:{rtype}]->(b)")
-    return text + " SET r = row.props" if properties_of(rel) else text
+    return text + " SET r = row.props" if graph_properties_of(rel) else text
 
 
 def write_statements() -> dict[str, str]:
@@ -291,8 +293,8 @@ def cell(x: Any, spec: PropertySpec) -> Any:
 
 
 def node_rows(frame: pd.DataFrame, label: str) -> list[dict[str, Any]]:
-    """The rows of a node frame as property maps (missing values → null → property not set)."""
-    specs = properties_of(NODES[label])
+    """The rows of a node frame as graph-property maps (missing values → null → property not set)."""
+    specs = graph_properties_of(NODES[label])
     n = len(frame)
     cols = {name: frame[name].tolist() if name in frame.columns else [None] * n for name in specs}
     return [{name: cell(cols[name][i], spec) for name, spec in specs.items()} for i in range(n)]
@@ -300,7 +302,7 @@ def node_rows(frame: pd.DataFrame, label: str) -> list[dict[str, Any]]:
 
 def relationship_rows(frame: pd.DataFrame, rtype: str, from_label: str, to_label: str) -> list[dict[str, Any]]:
     """The rows of a relationship frame as ``{from, to[, props]}`` maps."""
-    specs = properties_of(RELS[rtype])
+    specs = graph_properties_of(RELS[rtype])
     ka = properties_of(NODES[from_label])[NODES[from_label].KEY]
     kb = properties_of(NODES[to_label])[NODES[to_label].KEY]
     n = len(frame)
@@ -321,7 +323,7 @@ def relationship_rows(frame: pd.DataFrame, rtype: str, from_label: str, to_label
 def _model_props(props: Mapping[str, Any], model: Any) -> dict[str, Any]:
     if model is None:
         return {k: to_python(v) for k, v in props.items()}
-    return {name: to_python(props.get(name)) for name in properties_of(model)}
+    return {name: to_python(props.get(name)) for name in graph_properties_of(model)}
 
 
 def to_python(v: Any) -> Any:
@@ -357,6 +359,12 @@ def _row(record: neo4j.Record) -> list[Any]:
 # --- the store -------------------------------------------------------------------------
 
 
+def default_personal_dir() -> Path:
+    from partychain.settings import get_settings
+
+    return get_settings().db / "personal"
+
+
 class Neo4jStore(GraphStore):
     """A Neo4j 5 server.  The driver is created on first use; nothing connects before."""
 
@@ -364,7 +372,8 @@ class Neo4jStore(GraphStore):
     dialect: ClassVar[str] = "neo4j"
 
     def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str = "neo4j",
-                 batch_size: int = 5_000, driver_config: Mapping[str, Any] | None = None) -> None:
+                 batch_size: int = 5_000, driver_config: Mapping[str, Any] | None = None,
+                 personal_dir: Path | None = None) -> None:
         if not uri:
             raise ConfigError("no Neo4j URI: set PARTYCHAIN_NEO4J_URI (e.g. bolt://localhost:7687)")
         if uri.split("://", 1)[0] not in BOLT_SCHEMES:
@@ -380,6 +389,9 @@ class Neo4jStore(GraphStore):
         self._driver_config = dict(driver_config or {})
         self._driver: neo4j.Driver | None = None
         self._lock = threading.Lock()
+        # personal data never goes to the server: one file per dataset version on this host
+        self.personal_dir = Path(personal_dir) if personal_dir is not None else default_personal_dir()
+        self._personal: dict[str, PersonalStore] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Neo4jStore:
@@ -388,7 +400,7 @@ class Neo4jStore(GraphStore):
             raise ConfigError("engine is neo4j but PARTYCHAIN_NEO4J_URI is not set")
         return cls(settings.neo4j_uri, user=settings.neo4j_user,
                    password=settings.neo4j_password.get_secret_value(), database=settings.neo4j_database,
-                   batch_size=settings.neo4j_batch_size)
+                   batch_size=settings.neo4j_batch_size, personal_dir=settings.db / "personal")
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.uri!r}, database={self.database!r})"
@@ -415,6 +427,50 @@ class Neo4jStore(GraphStore):
                 with contextlib.suppress(Exception):
                     self._driver.close()
                 self._driver = None
+            personal, self._personal = self._personal, {}
+        for p in personal.values():
+            p.close()
+
+    # --- personal data ------------------------------------------------------------------
+
+    @property
+    def local_dir(self) -> Path | None:
+        return self.personal_dir.parent
+
+    def personal_path(self, version: str) -> Path:
+        """The personal-data store of a dataset version on this host."""
+        return self.personal_dir / f"{version}.sqlite"
+
+    def personal_of(self, version: str) -> PersonalStore:
+        with self._lock:
+            store = self._personal.get(version)
+            if store is None:
+                store = self._personal[version] = PersonalStore(self.personal_path(version))
+            return store
+
+    def personal(self) -> PersonalStore:
+        info = self.dataset()
+        if info is None:
+            raise PersonalDataUnavailable(f"no dataset is loaded in Neo4j at {self.uri}")
+        return self.personal_of(info.version)
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[GraphStore]:
+        """A view whose personal data is that of the dataset version loaded now (the graph itself changes
+        only by a load's single commit)."""
+        info = self.dataset()
+        yield _PinnedNeo4j(self, info)
+
+    def _prune_personal(self, keep: set[str]) -> None:
+        """Remove personal-data files of versions no longer loaded (the two newest others stay a while for
+        requests that pinned them)."""
+        files = sorted(self.personal_dir.glob("*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+        spare = [p for p in files if p.stem not in keep][2:]
+        for p in [*spare, *self.personal_dir.glob("*.sqlite.partial")]:
+            if p.stem.removesuffix(".sqlite") in keep:
+                continue
+            p.unlink(missing_ok=True)
+            log.info("removed personal-data store %s", p.name)
 
     def _session(self, access_mode: str, **config: Any) -> neo4j.Session:
         # Chained to execute_query's bookmarks: on a cluster, reads after a load see it.
@@ -447,16 +503,17 @@ class Neo4jStore(GraphStore):
             raise ValueError("max_rows must be >= 0")
         timeout = max(float(timeout_s), 0.001)  # the driver reads 0 as "no limit"
         rows: list[list[Any]] = []
-        cut = False
+        budget = RowBudget(max_rows)  # list elements count against the row cap too
         with self._errors(timeout_s=timeout_s), \
                 self._session(READ_ACCESS, fetch_size=max(1, min(max_rows + 1, 1_000))) as session:
             result = session.run(neo4j.Query(query, timeout=timeout), dict(parameters or {}))
             keys = list(result.keys())
             for record in result:
-                if len(rows) >= max_rows:
-                    cut = True
+                row = budget.take(_row(record))
+                if row is None:
                     break
-                rows.append(_row(record))
+                rows.append(row)
+            cut = budget.cut
             if cut:  # discard the rest; the rows we have stand even if the server fails it later
                 with contextlib.suppress(nx.Neo4jError, nx.DriverError):
                     result.consume()
@@ -518,7 +575,13 @@ class Neo4jStore(GraphStore):
         self.ensure_schema()
         step("constraints")
         where = f"Neo4j at {self.uri}"
+        self.personal_dir.mkdir(parents=True, exist_ok=True)
+        partial = self.personal_dir / f"{version}.sqlite.partial"
+        final = self.personal_path(version)
+        committed = False
         try:
+            partial.unlink(missing_ok=True)
+            personal = write_personal(partial, ledger.personal)
             with self._session(WRITE_ACCESS) as session:
                 tx = session.begin_transaction(metadata={"app": "partychain", "op": "load", "version": version})
                 try:
@@ -528,22 +591,30 @@ class Neo4jStore(GraphStore):
                         engine=self.engine, source=source, fingerprint=fingerprint, rows_in=dict(ledger.rows_in),
                         nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
                         seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
-                        rows_skipped=dict(ledger.rows_skipped))
+                        rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT)
+                    partial.rename(final)  # in place before the graph that names it becomes visible
                     tx.run(f"MATCH (d:{DATASET_LABEL} {{id: $id}}) "
                            "SET d.json = $json, d.version = $version, d.loaded_at = $loaded_at, d.loading = null",
                            {"id": DATASET_ID, "json": json.dumps(info.to_dict(), ensure_ascii=False),
                             "version": version, "loaded_at": info.loaded_at}).consume()
                     tx.commit()
+                    committed = True
                     step("committed")
                 finally:
                     if not tx.closed():
                         tx.close()  # rolls back: the previous dataset stays
         except nx.IncompleteCommit as e:
+            committed = True  # perhaps: keep the personal data of the version that may be in place
             raise StoreError(f"the connection to {where} was lost during the commit: the new dataset may or may "
                              "not be in place; `partychain stats` shows which one is loaded") from e
         except (nx.Neo4jError, nx.DriverError) as e:
             err = map_error(e, where=where)
             raise type(err)(f"load failed, the previous dataset is unchanged: {err}") from e
+        finally:
+            if not committed:
+                partial.unlink(missing_ok=True)
+                final.unlink(missing_ok=True)
+        self._prune_personal({version})
         log.info("loaded %s into %s: %d nodes, %d relationships in %.1f s", version, self.uri,
                  sum(nodes.values()), sum(rels.values()), time.perf_counter() - started)
         return info
@@ -579,3 +650,39 @@ class Neo4jStore(GraphStore):
             step(f"relationships {rtype} {a}→{b}")
         return nodes, rels
 
+
+
+class _PinnedNeo4j(GraphStore):
+    """A :class:`Neo4jStore` with its dataset version (and so its personal data) fixed for one request."""
+
+    engine: ClassVar[str] = "neo4j"
+    dialect: ClassVar[str] = "neo4j"
+
+    def __init__(self, store: Neo4jStore, info: DatasetInfo | None) -> None:
+        self._store = store
+        self._info = info
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        return self._store.run(query, parameters)
+
+    def run_readonly(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+                     timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
+        return self._store.run_readonly(query, parameters, timeout_s=timeout_s, max_rows=max_rows)
+
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+        raise StoreError("a pinned view cannot load; load through the store")
+
+    def dataset(self) -> DatasetInfo | None:
+        return self._info
+
+    def personal(self) -> PersonalStore:
+        if self._info is None:
+            raise PersonalDataUnavailable(f"no dataset is loaded in Neo4j at {self._store.uri}")
+        return self._store.personal_of(self._info.version)
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        return self._store.counts()
+
+    @property
+    def local_dir(self) -> Path | None:
+        return self._store.local_dir

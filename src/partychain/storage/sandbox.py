@@ -55,7 +55,7 @@ from typing import Any
 
 from partychain.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreError
 
-from .base import QueryResult
+from .base import QueryResult, RowBudget
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class _Worker:
 
     def run(self, path: str, query: str, parameters: dict[str, Any], timeout_s: float,
             max_rows: int) -> tuple[list[str], list[list[Any]], bool]:
-        from .base import normalize_value
+        from .base import RowBudget, normalize_value
         from .embedded import _strip_internal  # the same node/relationship shape as the in-process path
 
         db = self.open(path)
@@ -176,14 +176,14 @@ class _Worker:
                 res = res[-1]
             columns = list(res.get_column_names())
             rows: list[list[Any]] = []
-            cut = False
+            budget = RowBudget(max_rows)  # list elements count against the row cap too
             while res.has_next():
-                if len(rows) >= max_rows:
-                    cut = True
+                row = budget.take(_strip_internal([normalize_value(v) for v in res.get_next()]))
+                if row is None:
                     break
-                rows.append(_strip_internal([normalize_value(v) for v in res.get_next()]))
+                rows.append(row)
             res.close()
-            return columns, rows, cut
+            return columns, rows, budget.cut
         finally:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -492,8 +492,9 @@ class WorkerPool:
     def _answer(self, reply: tuple[Any, ...], timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
         if reply[0] == "ok":
             _, columns, rows, cut = reply
-            if len(rows) > max_rows:
-                rows, cut = rows[:max_rows], True
+            budget = RowBudget(max_rows)  # again: the worker is not trusted with the cap
+            kept = [r for r in map(budget.take, rows) if r is not None]
+            rows, cut = kept, cut or budget.cut
             return QueryResult(columns, rows), bool(cut)
         _, kind, msg = reply
         if kind in ("TypeError", "ValueError", "OverflowError"):
