@@ -11,7 +11,6 @@ endpoint masks anything itself.  Lists are :class:`Page` envelopes (``items``, `
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -22,7 +21,6 @@ from partychain.graph_model import PropertySpec
 
 from .personal import personal
 
-_SCALARS: dict[str, Any] = {"string": str, "int": int, "float": float, "bool": bool, "date": dt.date}
 T = TypeVar("T")
 
 
@@ -46,7 +44,7 @@ def _annotation(specs: list[PropertySpec]) -> Any:
     """One annotation for a property as several labels declare it (enum values united)."""
     first = specs[0]
     enum = sorted({v for s in specs for v in (s.enum or ())})
-    base: Any = Literal[tuple(enum)] if enum else _SCALARS[first.type]
+    base: Any = Literal[tuple(enum)] if enum else first.scalar.python
     return list[base] if first.is_list else base
 
 
@@ -257,17 +255,15 @@ class Pairings(BaseModel):
     as_weak_detail: list[PairingDetail] = Field(default_factory=list)
 
 
-_LEVEL = _opt(str, "joint_committee, general_branch, branch or group")
-
 OrgDetail = record_model(
-    "OrgDetail", graph_model.PARTY_ORG_LABELS, level=_LEVEL, seat_name=_opt(str, "name of the seat division"),
+    "OrgDetail", graph_model.PARTY_ORG_LABELS, seat_name=_opt(str, "name of the seat division"),
     parent_id=_opt(str, "the organization it is under"), parent_name=_opt(str, "its name"),
     secretary_id=_opt(str, "the PartyMember who is secretary"),
     covers=_opt(list[str], "codes of the villages it covers"), children=_opt(int, "organizations directly under it"),
     members=_opt(int, "party members whose organization it is"),
     units=_opt(list[str], "cooperatives and companies it runs or leads"))
 
-OrgTreeNode = record_model("OrgTreeNode", graph_model.PARTY_ORG_LABELS, level=_LEVEL,
+OrgTreeNode = record_model("OrgTreeNode", graph_model.PARTY_ORG_LABELS,
                            parent_id=_opt(str, "the organization it is under"),
                            depth=_opt(int, "UNDER hops from the organization asked for"))
 

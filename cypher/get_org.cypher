@@ -25,13 +25,6 @@ OPTIONAL MATCH (m:PartyMember)-[:MEMBER_OF]->(o)
 WITH o, parent, seat, secretary_id, covers, children, count(DISTINCT m) AS members
 OPTIONAL MATCH (o)-[:RUNS|LEADS]->(u:Cooperative|Company)
 WITH o, parent, seat, secretary_id, covers, children, members, collect(DISTINCT u.id) AS units
-RETURN o.id AS id, o.name AS name,
-       CASE
-         WHEN EXISTS { MATCH (x:JointCommittee) WHERE x.id = o.id } THEN 'joint_committee'
-         WHEN EXISTS { MATCH (x:GeneralBranch) WHERE x.id = o.id } THEN 'general_branch'
-         WHEN EXISTS { MATCH (x:Branch) WHERE x.id = o.id } THEN 'branch'
-         ELSE 'group'
-       END AS level,
-       o.kind AS kind, o.seat_code AS seat_code, seat.name AS seat_name,
-       parent.id AS parent_id, parent.name AS parent_name, secretary_id,
+RETURN o.id AS id, o.name AS name, o.level AS level, o.kind AS kind, o.seat_code AS seat_code,
+       seat.name AS seat_name, parent.id AS parent_id, parent.name AS parent_name, secretary_id,
        covers, children, members, units

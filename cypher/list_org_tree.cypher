@@ -10,12 +10,5 @@ MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH p = (n:JointCommittee|GeneralBranch|Branch|PartyGroup)-[:UNDER*0..8]->(r)
 OPTIONAL MATCH (n)-[:UNDER]->(parent:JointCommittee|GeneralBranch|Branch)
-RETURN n.id AS id, n.name AS name,
-       CASE
-         WHEN EXISTS { MATCH (x:JointCommittee) WHERE x.id = n.id } THEN 'joint_committee'
-         WHEN EXISTS { MATCH (x:GeneralBranch) WHERE x.id = n.id } THEN 'general_branch'
-         WHEN EXISTS { MATCH (x:Branch) WHERE x.id = n.id } THEN 'branch'
-         ELSE 'group'
-       END AS level,
-       n.kind AS kind, parent.id AS parent_id, length(p) AS depth
+RETURN n.id AS id, n.name AS name, n.level AS level, n.kind AS kind, parent.id AS parent_id, length(p) AS depth
 ORDER BY depth, id

@@ -16,19 +16,56 @@ from __future__ import annotations
 
 from functools import cache
 
+from . import enums
 from .ddl import ladybug_ddl, neo4j_constraints, personal_store_ddl
 from .dictionary import render_dictionary
 from .ledger import TABLE_BY_NAME, TABLES, Column, Ref, Table
 from .meta import Prop
-from .nodes import DIVISION_LABELS, NODE_TYPES, NODES, PARTY_ORG_LABELS, Node
-from .properties import PropertySpec, graph_properties_of, personal_properties_of, properties_of
+from .nodes import (
+    DIVISION_LABELS,
+    DIVISION_LEVEL_LABELS,
+    KEY_SPACES,
+    NODE_TYPES,
+    NODES,
+    ORG_LEVEL_LABELS,
+    PARTY_ORG_LABELS,
+    Node,
+)
+from .properties import SCALARS, PropertySpec, Scalar, graph_properties_of, personal_properties_of, properties_of
 from .relationships import REL_TYPES, RELS, Relationship
 
 __all__ = [
-    "DIVISION_LABELS", "NODES", "NODE_TYPES", "PARTY_ORG_LABELS", "PERSONAL_LABELS", "RELS", "REL_TYPES", "TABLES",
-    "TABLE_BY_NAME", "Column", "Node", "Prop", "PropertySpec", "Ref", "Relationship", "Table",
-    "graph_properties_of", "ladybug_ddl", "linter_schema", "neo4j_constraints", "personal_properties",
-    "personal_properties_of", "personal_store_ddl", "properties_of", "render_dictionary",
+    "DIVISION_LABELS",
+    "DIVISION_LEVEL_LABELS",
+    "KEY_SPACES",
+    "NODES",
+    "NODE_TYPES",
+    "ORG_LEVEL_LABELS",
+    "PARTY_ORG_LABELS",
+    "PERSONAL_LABELS",
+    "RELS",
+    "REL_TYPES",
+    "SCALARS",
+    "TABLES",
+    "TABLE_BY_NAME",
+    "Column",
+    "Node",
+    "Prop",
+    "PropertySpec",
+    "Ref",
+    "Relationship",
+    "Scalar",
+    "Table",
+    "enums",
+    "graph_properties_of",
+    "ladybug_ddl",
+    "linter_schema",
+    "neo4j_constraints",
+    "personal_properties",
+    "personal_properties_of",
+    "personal_store_ddl",
+    "properties_of",
+    "render_dictionary",
 ]
 
 PERSONAL_LABELS: tuple[str, ...] = tuple(n.label() for n in NODE_TYPES if personal_properties_of(n))

@@ -21,6 +21,8 @@ LEVEL_OF_LENGTH = MappingProxyType({n: level for level, n in CODE_LENGTHS.items(
 SCOPE_LEVELS: tuple[str, ...] = tuple(CODE_LENGTHS)
 """Levels a scope may be given at."""
 LEDGER_LEVELS: tuple[str, ...] = ("county", "town", "village")
+PARENT_LEVEL = MappingProxyType({lv: SCOPE_LEVELS[i - 1] for i, lv in enumerate(SCOPE_LEVELS) if i})
+"""The level of the division a division of each level lies in (a county's is the prefecture)."""
 """Levels a ledger's ``divisions`` table holds (nodes ``County``, ``Town``, ``Village``)."""
 
 

@@ -10,12 +10,10 @@ from .nodes import NODE_TYPES, NODES
 from .properties import PropertySpec, graph_properties_of, personal_properties_of
 from .relationships import REL_TYPES
 
-_LADYBUG_TYPES = {"string": "STRING", "int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}
-
 
 def ladybug_type(spec: PropertySpec) -> str:
     """LadybugDB column type of a property (lists become ``STRING[]`` etc.)."""
-    base = _LADYBUG_TYPES[spec.type]
+    base = spec.scalar.ladybug
     return f"{base}[]" if spec.is_list else base
 
 
@@ -24,7 +22,7 @@ def ladybug_ddl() -> list[str]:
 
     >>> ddl = ladybug_ddl()
     >>> ddl[0]
-    'CREATE NODE TABLE County(code STRING PRIMARY KEY, name STRING, parent_code STRING)'
+    'CREATE NODE TABLE County(code STRING PRIMARY KEY, name STRING, level STRING, parent_code STRING)'
     >>> any(s.startswith("CREATE REL TABLE PAIRED_WITH(FROM Village TO Village") for s in ddl)
     True
     """

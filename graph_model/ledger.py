@@ -21,6 +21,8 @@ from pydantic import BaseModel
 
 from .meta import Prop
 from .nodes import (
+    DIVISION_LEVEL_LABELS,
+    ORG_LEVEL_LABELS,
     Base,
     CollectiveIncome,
     Company,
@@ -167,9 +169,6 @@ def _plain(name: str, description: str, *, required: bool = False,
     return Column(name=name, spec=spec, required=required)
 
 
-_ORG_LABELS = {"joint_committee": "JointCommittee", "general_branch": "GeneralBranch",
-               "branch": "Branch", "group": "PartyGroup"}
-_DIVISION_LABELS = {"county": "County", "town": "Town", "village": "Village"}
 _VILLAGE = ("Village",)
 
 # --- the tables -------------------------------------------------------------------
@@ -178,12 +177,11 @@ TABLES: tuple[Table, ...] = (
     Table(
         name="divisions", zh="行政区划", required_table=True, kind="nodes",
         description="Administrative divisions: the county, its towns and villages.",
-        label_column="level", label_map=MappingProxyType(_DIVISION_LABELS), key="code",
+        label_column="level", label_map=MappingProxyType(DIVISION_LEVEL_LABELS), key="code",
         columns=(
             prop(Village, "code", required=True),
             prop(Village, "name", required=True),
-            _plain("level", "county, town or village", required=True,
-                   enum=tuple(_DIVISION_LABELS), zh=("级别", "层级")),
+            prop(Village, "level", required=True),
             ref("parent_code", ("County", "Town"), "code of the enclosing division (a county's prefecture)",
                 rel="PART_OF", required=True, zh=("上级代码", "上级"),
                 by_label={"Town": ("County",), "Village": ("Town",)}),
@@ -194,12 +192,11 @@ TABLES: tuple[Table, ...] = (
     Table(
         name="party_orgs", zh="党组织", kind="nodes", ledger_unique_id=True,
         description="Party organizations: joint committees, general branches, branches, groups.",
-        label_column="level", label_map=MappingProxyType(_ORG_LABELS), key="id",
+        label_column="level", label_map=MappingProxyType(ORG_LEVEL_LABELS), key="id",
         columns=(
             prop(JointCommittee, "id"),
             prop(JointCommittee, "name"),
-            _plain("level", "joint_committee, general_branch, branch or group", required=True,
-                   enum=tuple(_ORG_LABELS), zh=("层级", "级别")),
+            prop(JointCommittee, "level", required=True),
             _plain("kind", "flavour of the level (see the node types)", zh=("类型",)),
             ref("parent_id", ("JointCommittee", "GeneralBranch", "Branch"),
                 "the organization this one is under", rel="UNDER", zh=("上级组织", "上级编号"),

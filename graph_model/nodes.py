@@ -17,10 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from .enums import (
     BranchKind,
     CooperativeKind,
+    DivisionLevel,
     Gender,
     GeneralBranchKind,
     JointCommitteeKind,
     MemberRole,
+    OrgLevel,
     PartyGroupKind,
     TownKind,
     Unit,
@@ -36,6 +38,9 @@ class Node(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=True)
     KEY: ClassVar[str] = "id"
+    KEY_SPACE: ClassVar[str] = "ledger"
+    """Keys are unique within their key space: ``ledger`` ids across the whole ledger, ``division`` codes,
+    ``industry`` codes (a village and a household may not share an id; a code is not an id)."""
     ZH: ClassVar[str] = ""
     DESCRIPTION: ClassVar[str] = ""
 
@@ -49,34 +54,47 @@ class Node(BaseModel):
 _CODE = Prop("statistical division code (NBS); hierarchical: 6 digits county, 9 town, 12 village",
              zh=("代码", "区划代码", "编码"), example="520628101001")
 _NAME = Prop("official or registered name", zh=("名称", "名字"), example="松桃苗族自治县")
+_DIVISION_LEVEL = Prop("county, town or village: the label of the node (the ledger's `level` column)",
+                       zh=("级别", "层级"))
 
 
-class County(Node):
+class Division(Node):
+    """Base of the division labels: keyed by their code, in the division key space."""
+
     KEY: ClassVar[str] = "code"
+    KEY_SPACE: ClassVar[str] = "division"
+    LEVEL: ClassVar[DivisionLevel]
+
+
+class County(Division):
+    LEVEL: ClassVar[DivisionLevel] = DivisionLevel.county
     ZH: ClassVar[str] = "县"
     DESCRIPTION: ClassVar[str] = "A county (区县)."
     code: Annotated[str, _CODE]
     name: Annotated[str, _NAME]
+    level: Annotated[DivisionLevel, _DIVISION_LEVEL]
     parent_code: Annotated[str | None, Prop("code of the prefecture the county belongs to",
                                             zh=("上级代码",), example="5206")] = None
 
 
-class Town(Node):
-    KEY: ClassVar[str] = "code"
+class Town(Division):
+    LEVEL: ClassVar[DivisionLevel] = DivisionLevel.town
     ZH: ClassVar[str] = "镇/乡/街道"
     DESCRIPTION: ClassVar[str] = "A town, township or subdistrict."
     code: Annotated[str, _CODE]
     name: Annotated[str, _NAME]
+    level: Annotated[DivisionLevel, _DIVISION_LEVEL]
     kind: Annotated[TownKind | None, Prop("town (镇), township (乡) or subdistrict (街道)",
                                           zh=("类型",))] = None
 
 
-class Village(Node):
-    KEY: ClassVar[str] = "code"
+class Village(Division):
+    LEVEL: ClassVar[DivisionLevel] = DivisionLevel.village
     ZH: ClassVar[str] = "村/社区"
     DESCRIPTION: ClassVar[str] = "An administrative village or urban community."
     code: Annotated[str, _CODE]
     name: Annotated[str, _NAME]
+    level: Annotated[DivisionLevel, _DIVISION_LEVEL]
     kind: Annotated[VillageKind | None, Prop("village (村) or community (社区)", zh=("类型",))] = None
 
 
@@ -94,41 +112,57 @@ class DamArea(Node):
 _ORG_ID = Prop("ledger-wide unique id", zh=("编号", "组织编号", "ID"), example="BR-520628-0001")
 _SEAT = Prop("division code where the organization sits", zh=("驻地代码", "所在地代码"),
              example="520628101001")
+_ORG_LEVEL = Prop("level of the organization: the label of the node (the ledger's `level` column)",
+                  zh=("层级", "级别"))
 
 
-class JointCommittee(Node):
+class PartyOrg(Node):
+    """Base of the party-organization labels: one label per level (:class:`OrgLevel`)."""
+
+    LEVEL: ClassVar[OrgLevel]
+
+
+class JointCommittee(PartyOrg):
+    LEVEL: ClassVar[OrgLevel] = OrgLevel.joint_committee
     ZH: ClassVar[str] = "联合党委"
     DESCRIPTION: ClassVar[str] = "A joint party committee spanning villages (联村党委) or one industry (产业党委)."
     id: Annotated[str, _ORG_ID]
     name: Annotated[str, _NAME]
+    level: Annotated[OrgLevel, _ORG_LEVEL]
     kind: Annotated[JointCommitteeKind | None, Prop("joint_village (联村) or industry (产业)",
                                                     zh=("类型",))] = None
     seat_code: Annotated[str | None, _SEAT] = None
 
 
-class GeneralBranch(Node):
+class GeneralBranch(PartyOrg):
+    LEVEL: ClassVar[OrgLevel] = OrgLevel.general_branch
     ZH: ClassVar[str] = "片区党总支"
     DESCRIPTION: ClassVar[str] = "An area general party branch between a joint committee and branches."
     id: Annotated[str, _ORG_ID]
     name: Annotated[str, _NAME]
+    level: Annotated[OrgLevel, _ORG_LEVEL]
     kind: Annotated[GeneralBranchKind | None, Prop("area (片区)", zh=("类型",))] = None
     seat_code: Annotated[str | None, _SEAT] = None
 
 
-class Branch(Node):
+class Branch(PartyOrg):
+    LEVEL: ClassVar[OrgLevel] = OrgLevel.branch
     ZH: ClassVar[str] = "党支部"
     DESCRIPTION: ClassVar[str] = "A party branch: village, cooperative joint (合作社联合党支部) or company."
     id: Annotated[str, _ORG_ID]
     name: Annotated[str, _NAME]
+    level: Annotated[OrgLevel, _ORG_LEVEL]
     kind: Annotated[BranchKind | None, Prop("village, cooperative_joint or company", zh=("类型",))] = None
     seat_code: Annotated[str | None, _SEAT] = None
 
 
-class PartyGroup(Node):
+class PartyGroup(PartyOrg):
+    LEVEL: ClassVar[OrgLevel] = OrgLevel.group
     ZH: ClassVar[str] = "党小组"
     DESCRIPTION: ClassVar[str] = "A party group, e.g. an industry party group inside a village branch."
     id: Annotated[str, _ORG_ID]
     name: Annotated[str, _NAME]
+    level: Annotated[OrgLevel, _ORG_LEVEL]
     kind: Annotated[PartyGroupKind | None, Prop("industry (产业党小组)", zh=("类型",))] = None
     seat_code: Annotated[str | None, _SEAT] = None
 
@@ -164,6 +198,7 @@ class Base(Node):
 
 class Industry(Node):
     KEY: ClassVar[str] = "code"
+    KEY_SPACE: ClassVar[str] = "industry"
     ZH: ClassVar[str] = "产业"
     DESCRIPTION: ClassVar[str] = "An industry (tea, vegetables, edible fungi, pigs ...)."
     code: Annotated[str, Prop("short code", zh=("代码", "编码"), example="tea")]
@@ -239,5 +274,11 @@ NODE_TYPES: tuple[type[Node], ...] = (
     ReportedFigure, Source,
 )
 NODES: dict[str, type[Node]] = {n.label(): n for n in NODE_TYPES}
-PARTY_ORG_LABELS: tuple[str, ...] = ("JointCommittee", "GeneralBranch", "Branch", "PartyGroup")
-DIVISION_LABELS: tuple[str, ...] = ("County", "Town", "Village")
+PARTY_ORG_LABELS: tuple[str, ...] = tuple(n.label() for n in NODE_TYPES if issubclass(n, PartyOrg))
+DIVISION_LABELS: tuple[str, ...] = tuple(n.label() for n in NODE_TYPES if issubclass(n, Division))
+ORG_LEVEL_LABELS: dict[str, str] = {n.LEVEL.value: n.label() for n in NODE_TYPES if issubclass(n, PartyOrg)}
+"""Party-organization level (:class:`OrgLevel`) → label."""
+DIVISION_LEVEL_LABELS: dict[str, str] = {n.LEVEL.value: n.label() for n in NODE_TYPES if issubclass(n, Division)}
+"""Division level (:class:`DivisionLevel`) → label."""
+KEY_SPACES: dict[str, str] = {n.label(): n.KEY_SPACE for n in NODE_TYPES}
+"""Label → the key space of its key."""

@@ -22,8 +22,27 @@ from pydantic.fields import FieldInfo
 from .meta import Prop
 
 ScalarType = Literal["string", "int", "float", "bool", "date"]
-ARROW_TYPES: dict[str, pa.DataType] = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
-                                       "bool": pa.bool_(), "date": pa.date32()}
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """One scalar type of the model and how every part of the project spells it."""
+
+    name: ScalarType
+    python: type  # the model's annotation (enums are strings), the API's field type
+    arrow: pa.DataType  # validated ledger columns, bulk reads and exports
+    ladybug: str  # the embedded engine's column type
+    neo4j_admin: str  # the neo4j-admin import header type
+
+
+SCALARS: dict[str, Scalar] = {s.name: s for s in (
+    Scalar("string", str, pa.string(), "STRING", "string"),
+    Scalar("int", int, pa.int64(), "INT64", "long"),
+    Scalar("float", float, pa.float64(), "DOUBLE", "double"),
+    Scalar("bool", bool, pa.bool_(), "BOOLEAN", "boolean"),
+    Scalar("date", dt.date, pa.date32(), "DATE", "date"),
+)}
+"""The one registry of scalar types: the DDL, the loaders, the writers, the exports and the API read it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +62,14 @@ class PropertySpec:
     def personal(self) -> str | None:
         return self.meta.personal
 
+    @property
+    def scalar(self) -> Scalar:
+        """The scalar type of the property (of its items, for a list)."""
+        return SCALARS[self.type]
+
     def arrow_type(self) -> pa.DataType:
         """The Arrow type of the property (lists of their item type), as loaders and exports hold it."""
-        t = ARROW_TYPES[self.type]
+        t = self.scalar.arrow
         return pa.list_(t) if self.is_list else t
 
     def type_label(self) -> str:
@@ -75,16 +99,9 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
 def _scalar(tp: Any) -> tuple[ScalarType, tuple[str, ...] | None]:
     if isinstance(tp, type) and issubclass(tp, Enum):
         return "string", tuple(str(m.value) for m in tp)
-    if tp is bool:
-        return "bool", None
-    if tp is int:
-        return "int", None
-    if tp is float:
-        return "float", None
-    if tp is str:
-        return "string", None
-    if tp is dt.date:
-        return "date", None
+    for s in SCALARS.values():
+        if tp is s.python:
+            return s.name, None
     raise TypeError(f"unsupported property type {tp!r}")
 
 

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from partychain.errors import LedgerInvalid
 from partychain.graph_model import (
+    KEY_SPACES,
     NODES,
     RELS,
     TABLES,
@@ -37,6 +38,7 @@ from partychain.graph_model import (
     personal_properties_of,
     properties_of,
 )
+from partychain.graph_model.codes import CODE_LENGTHS, PARENT_LEVEL
 from partychain.graph_model.properties import PropertySpec
 
 from .coerce import convert, current_year
@@ -50,8 +52,6 @@ MAX_PROBLEMS_PER_KIND = 200  # per (table, column, reason); the rest are summari
 RelKey = tuple[str, str, str]  # (type, from label, to label)
 
 # which key space a label's key lives in
-_KEY_SPACE = {"County": "division", "Town": "division", "Village": "division", "Industry": "industry"}
-_CODE_LEN = {"County": 6, "Town": 9, "Village": 12}
 
 
 def _obj(s: pd.Series) -> np.ndarray:
@@ -60,7 +60,8 @@ def _obj(s: pd.Series) -> np.ndarray:
 
 
 def _space(label: str) -> str:
-    return _KEY_SPACE.get(label, "id")
+    """The key space of a label's key (``ledger``, ``division``, ``industry``: :attr:`Node.KEY_SPACE`)."""
+    return KEY_SPACES[label]
 
 
 # every label a row or a key can have; "" is the label of a row whose level is not valid
@@ -555,14 +556,15 @@ def _check_divisions(tt: _Typed, col: _Collector) -> None:
     for i, (c, p, lab) in enumerate(zip(code, parent, tt.label, strict=True)):
         if not isinstance(c, str) or not lab:
             continue
-        n = _CODE_LEN[lab]
+        level = NODES[lab].LEVEL  # type: ignore[attr-defined]
+        n = CODE_LENGTHS[level]
         row = int(tt.rows[i])
         if not c.isdigit() or len(c) != n:
             col.add(Problem("divisions", row, "code", f"a {lab.lower()} code has {n} digits, got {c!r}",
                             value=c, file=tt.raw.file))
             continue
         if isinstance(p, str):
-            plen = {"County": 4, "Town": 6, "Village": 9}[lab]
+            plen = CODE_LENGTHS[PARENT_LEVEL[level]]
             if not p.isdigit() or len(p) != plen:
                 col.add(Problem("divisions", row, "parent_code",
                                 f"the parent of a {lab.lower()} has a {plen}-digit code, got {p!r}",
@@ -735,9 +737,9 @@ def _check_base_units(typed: dict[str, _Typed], col: _Collector) -> None:
 def _check_same_county(typed: dict[str, _Typed], reg: _Registry, col: _Collector) -> None:
     """A member drives households of his or her own county."""
     tt = typed["member_households"]
-    if not len(tt.raw.frame) or "id" not in reg.spaces:
+    if not len(tt.raw.frame) or "ledger" not in reg.spaces:
         return
-    sp = reg.spaces["id"]
+    sp = reg.spaces["ledger"]
     empty = sp.counties.index("") if "" in sp.counties else -2
 
     def county(column: str) -> np.ndarray:

@@ -44,17 +44,13 @@ import pyarrow.csv as pa_csv
 
 from partychain import __version__
 from partychain.errors import PartychainError
-from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints
+from partychain.graph_model import KEY_SPACES, NODES, RELS, graph_properties_of, neo4j_constraints
 from partychain.graph_model.properties import PropertySpec
 from partychain.storage.base import GraphStore, Progress
 
 log = logging.getLogger(__name__)
 
 ARRAY_DELIMITER = ";"
-ID_SPACES: dict[str, str] = {"County": "Division", "Town": "Division", "Village": "Division",
-                             "Industry": "Industry"}
-DEFAULT_ID_SPACE = "Ledger"
-ADMIN_TYPES = {"string": "string", "int": "long", "float": "double", "bool": "boolean", "date": "date"}
 DATASET_LABEL = "_Dataset"  # the Neo4j store's manifest node (partychain.storage.neo4j)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=65_536)  # strings quoted, "" escaped
@@ -83,12 +79,12 @@ def id_space(label: str) -> str:
     """
     if label not in NODES:
         raise ValueError(f"unknown node label {label!r}")
-    return ID_SPACES.get(label, DEFAULT_ID_SPACE)
+    return KEY_SPACES[label].capitalize()
 
 
 def admin_type(spec: PropertySpec) -> str:
     """The neo4j-admin header type of a property (``long``, ``string[]`` ...)."""
-    base = ADMIN_TYPES[spec.type]
+    base = spec.scalar.neo4j_admin
     return f"{base}[]" if spec.is_list else base
 
 

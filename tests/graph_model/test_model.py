@@ -80,3 +80,23 @@ def test_personal_properties_are_not_graph_properties() -> None:
     assert only_personal == {"head_name", "id_number", "phone"}  # `name` is also a graph property of other labels
     assert not only_personal & set(schema["propertyKeys"])
     assert gm.PERSONAL_LABELS == ("PartyMember", "Household")
+
+
+def test_one_scalar_registry_serves_every_layer() -> None:
+    """Every scalar type of the model has an Arrow, LadybugDB and neo4j-admin spelling and a ledger converter."""
+    from partychain.loaders.coerce import CONVERTERS
+
+    assert set(CONVERTERS) == set(gm.SCALARS)
+    used = {s.type for m in (*gm.NODE_TYPES, *gm.REL_TYPES) for s in gm.properties_of(m).values()}
+    assert used == set(gm.SCALARS)
+    for s in gm.SCALARS.values():
+        assert s.ladybug and s.neo4j_admin and s.arrow is not None and s.python is not None
+
+
+def test_levels_map_to_labels_through_the_enums() -> None:
+    labels = ("JointCommittee", "GeneralBranch", "Branch", "PartyGroup")
+    assert {lv.value: lab for lv, lab in zip(gm.enums.OrgLevel, labels, strict=True)} == gm.ORG_LEVEL_LABELS
+    assert gm.DIVISION_LEVEL_LABELS == {"county": "County", "town": "Town", "village": "Village"}
+    assert {gm.KEY_SPACES[d] for d in gm.DIVISION_LABELS} == {"division"}
+    assert gm.KEY_SPACES["Industry"] == "industry" and gm.KEY_SPACES["Household"] == "ledger"
+    assert gm.TABLE_BY_NAME["party_orgs"].label_map == gm.ORG_LEVEL_LABELS

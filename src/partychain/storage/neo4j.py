@@ -255,15 +255,8 @@ def _missing(x: Any) -> bool:
 def _scalar(x: Any, spec: PropertySpec) -> Any:
     if _missing(x):
         return None
-    if spec.type == "string":
-        return str(x)
-    if spec.type == "int":
-        return int(x)
-    if spec.type == "float":
-        return float(x)
-    if spec.type == "bool":
-        return bool(x)
-    # date
+    if spec.scalar.python is not dt.date:  # str, int, float, bool: the model's type, whatever numpy type held it
+        return spec.scalar.python(x)
     if isinstance(x, dt.datetime):
         return x.date()
     if isinstance(x, dt.date):
