@@ -1,7 +1,7 @@
 """Pagination: ``limit`` and an opaque, signed ``cursor`` on every list.
 
 Lists the linkage functions page themselves pass the parameters through; lists that come whole
-are cut here with the same cursors (:mod:`partychain.paging`: signed, bound to one list of one
+are cut here with the same cursors (:mod:`partychain.services.cursors`: signed, bound to one list of one
 graph version), so a client sees one kind of cursor everywhere.  A cursor the API did not hand
 out for that list is a 400, before any query runs.
 """
@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from partychain.linkage import MAX_LIMIT, version_of
-from partychain.linkage import page_of as _page_of
-from partychain.paging import list_identity
+from partychain.services import MAX_LIMIT, version_of
+from partychain.services import page_of as _page_of
+from partychain.services.cursors import list_identity
 from partychain.storage.base import GraphStore
 
 DEFAULT_LIMIT = 50

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from partychain import linkage
-from partychain.figures import figures as compute_figures
+from partychain import services
+from partychain.services.figures import figures as compute_figures
 
 from .deps import ScopeQuery, StoreDep
 from .paging import PageDep, page_of
@@ -22,15 +22,15 @@ router = APIRouter(route_class=ApiRoute, tags=["aggregates"],
 @router.get("/coverage", response_model=Coverage)
 def coverage(scope: ScopeQuery, store: StoreDep) -> dict[str, Any]:
     """How much of the industry chain a party organization reaches in a division, metric by metric."""
-    linkage.check_scope(store, scope)
-    return {"scope": scope, "metrics": linkage.coverage(store, scope)}
+    services.check_scope(store, scope)
+    return {"scope": scope, "metrics": services.coverage(store, scope)}
 
 
 @router.get("/models", response_model=ModelCounts)
 def model_counts(scope: ScopeQuery, store: StoreDep) -> dict[str, Any]:
     """Instances of the four linkage models the county report names, counted in a division."""
-    linkage.check_scope(store, scope)
-    return {"scope": scope, "counts": linkage.model_counts(store, scope)}
+    services.check_scope(store, scope)
+    return {"scope": scope, "counts": services.model_counts(store, scope)}
 
 
 @router.get("/figures", response_model=Figures)
@@ -41,6 +41,6 @@ def figures(
 ) -> dict[str, Any]:
     """Published figures beside the values computed from the graph (match, mismatch, not computable)."""
     if scope:
-        linkage.check_scope(store, scope)
+        services.check_scope(store, scope)
     rows = compute_figures(store, scope=scope)
     return {"scope": scope, **page_of(rows, page, store=store, name="figures", scope=scope)}

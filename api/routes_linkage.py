@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from partychain import linkage
+from partychain import services
 
 from .deps import PersonalDep, ResearcherDep, ScopeQuery, StoreDep
 from .paging import PageDep, page_of
@@ -18,8 +18,8 @@ from .schemas import Chains, GapPage, ModelInstances, Pairings
 router = APIRouter(route_class=ApiRoute, tags=["linkage"],
                    responses=problem_responses(400, 401, 403, 404, 422, 429, 503))
 
-GapKind = Literal[linkage.GAP_KINDS]  # type: ignore[valid-type]
-ModelName = Literal[linkage.MODELS]  # type: ignore[valid-type]
+GapKind = Literal[services.GAP_KINDS]  # type: ignore[valid-type]
+ModelName = Literal[services.MODELS]  # type: ignore[valid-type]
 
 
 def labelled(items: list[dict[str, Any]], label: str, personal: PersonalReader) -> list[dict[str, Any]]:
@@ -36,7 +36,7 @@ def household_chains(household_id: Annotated[str, Path(max_length=64, examples=[
     One chain per distinct path; where a chain breaks, the rest of it is null.  A household no
     member drives has no chains; an unknown household is a 404.
     """
-    paged = page_of(linkage.household_chains(store, household_id), page, store=store, name="chains",
+    paged = page_of(services.household_chains(store, household_id), page, store=store, name="chains",
                     household_id=household_id)
     return {"household_id": household_id, "chains": paged.pop("items"), **paged}
 
@@ -49,9 +49,9 @@ def gaps(scope: ScopeQuery, kind: Annotated[GapKind, Query(description="which ga
     Records of households and members carry the person's `name` (the head of household's for
     households): masked unless the caller is an officer, whose read is audited.
     """
-    linkage.check_scope(store, scope)
-    result = linkage.gaps(store, scope, kind, limit=page.limit, cursor=page.cursor)
-    result["items"] = labelled(result["items"], linkage.GAP_RECORD_LABELS[kind], personal)
+    services.check_scope(store, scope)
+    result = services.gaps(store, scope, kind, limit=page.limit, cursor=page.cursor)
+    result["items"] = labelled(result["items"], services.GAP_RECORD_LABELS[kind], personal)
     return {"scope": scope, "kind": kind, **result}
 
 
@@ -60,7 +60,7 @@ def pairings(village: Annotated[str, Query(max_length=32, description="village c
                                            examples=["520628101001"])],
              store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """Strong-weak village pairings (强村带弱村) of a village, both ways (`_detail`: names, since, kind)."""
-    p = linkage.pairings(store, village)
+    p = services.pairings(store, village)
     return {"village": p["village"],
             "as_strong": [x["code"] for x in p["as_strong"]], "as_weak": [x["code"] for x in p["as_weak"]],
             "as_strong_detail": p["as_strong"], "as_weak_detail": p["as_weak"]}
@@ -70,6 +70,6 @@ def pairings(village: Annotated[str, Query(max_length=32, description="village c
 def model_instances(model: ModelName, scope: ScopeQuery, store: StoreDep, page: PageDep,
                     _: ResearcherDep) -> dict[str, Any]:
     """The instances of one linkage model in a division, paged."""
-    linkage.check_scope(store, scope)
-    result = linkage.model_instances(store, scope, model, limit=page.limit, cursor=page.cursor)
+    services.check_scope(store, scope)
+    result = services.model_instances(store, scope, model, limit=page.limit, cursor=page.cursor)
     return {"scope": scope, "model": model, **result}

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from partychain import linkage
-from partychain.paging import decode_cursor, encode_cursor, list_identity
+from partychain import services
+from partychain.services.cursors import decode_cursor, encode_cursor, list_identity
 
 from .deps import OfficerDep, PersonalDep, ResearcherDep, ScopeQuery, StoreDep
 from .paging import PageDep, page_of
@@ -32,14 +32,14 @@ router = APIRouter(route_class=ApiRoute, tags=["records"],
                    responses=problem_responses(400, 401, 403, 404, 422, 429, 503))
 
 OrgId = Annotated[str, Path(max_length=64, description="party organization id", examples=["JC-520628-01"])]
-Entity = Literal[linkage.ORG_DOWNSTREAM_ENTITIES]  # type: ignore[valid-type]
+Entity = Literal[services.ORG_DOWNSTREAM_ENTITIES]  # type: ignore[valid-type]
 _UNIT_LABEL = {"cooperative": "Cooperative", "company": "Company"}
 
 
 @router.get("/orgs/{org_id}", response_model=OrgDetail)
 def org(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """A party organization: level, kind, seat, parent, secretary, covered villages, units it runs or leads."""
-    return linkage.org(store, org_id)
+    return services.org(store, org_id)
 
 
 @router.get("/orgs/{org_id}/downstream", response_model=OrgDownstream)
@@ -48,7 +48,7 @@ def org_downstream(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> dict[str
 
     The records behind each count: `/orgs/{org_id}/downstream/{entity}`.
     """
-    return linkage.org_downstream(store, org_id)
+    return services.org_downstream(store, org_id)
 
 
 @router.get("/orgs/{org_id}/downstream/{entity}", response_model=DownstreamPage)
@@ -59,11 +59,11 @@ def org_downstream_items(org_id: OrgId, entity: Entity, store: StoreDep, persona
     Members and households carry the person's `name`: masked unless the caller is an officer, whose
     read is audited.
     """
-    result = linkage.org_downstream_items(store, org_id, entity, limit=page.limit, cursor=page.cursor)
+    result = services.org_downstream_items(store, org_id, entity, limit=page.limit, cursor=page.cursor)
     if entity == "units":
         result["items"] = [{"_label": _UNIT_LABEL[i["type"]], **i} for i in result["items"]]
     else:
-        (label,) = linkage.DOWNSTREAM_RECORD_LABELS[entity]
+        (label,) = services.DOWNSTREAM_RECORD_LABELS[entity]
         result["items"] = labelled(result["items"], label, personal)
     return {"id": org_id, "entity": entity, **result}
 
@@ -71,7 +71,7 @@ def org_downstream_items(org_id: OrgId, entity: Entity, store: StoreDep, persona
 @router.get("/orgs/{org_id}/tree", response_model=OrgTree)
 def org_tree(org_id: OrgId, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """The organization and every organization under it, by depth then id, paged."""
-    return {"id": org_id, **page_of(linkage.org_tree(store, org_id), page, store=store, name="org_tree",
+    return {"id": org_id, **page_of(services.org_tree(store, org_id), page, store=store, name="org_tree",
                                     org_id=org_id)}
 
 
@@ -79,14 +79,14 @@ def org_tree(org_id: OrgId, store: StoreDep, page: PageDep, _: ResearcherDep) ->
 def cooperative(cooperative_id: Annotated[str, Path(max_length=64, examples=["CO-520628-0001"])],
                 store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """A cooperative: where it is, who runs or leads it, its chair, bases, contracts, shareholders, households."""
-    return linkage.cooperative(store, cooperative_id)
+    return services.cooperative(store, cooperative_id)
 
 
 @router.get("/villages/{code}", response_model=VillageDetail)
 def village(code: Annotated[str, Path(max_length=32, examples=["520628101001"])],
             store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
     """A village: its town, collective income by year, what is located and lives in it, its pairings."""
-    return linkage.village(store, code)
+    return services.village(store, code)
 
 
 @router.get("/households/{household_id}", response_model=HouseholdRecord)
@@ -95,7 +95,7 @@ def household(household_id: Annotated[str, Path(max_length=64, examples=["HH-520
     """A household: size, poverty registry, village, the members who drive it, the cooperatives it joined,
     and its head's name, ID number and phone (personal: masked unless the caller is an officer, whose read
     is audited)."""
-    rec = linkage.household(store, household_id)
+    rec = services.household(store, household_id)
     return {**rec, **personal.fetch("Household", [household_id]).get(household_id, {})}
 
 
@@ -104,7 +104,7 @@ def member(member_id: Annotated[str, Path(max_length=64, examples=["PM-520628-00
            store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> dict[str, Any]:
     """A party member: gender, years, roles, branch, village, linked bases, households driven, and the member's
     name and phone (personal: masked unless the caller is an officer, whose read is audited)."""
-    rec = linkage.member(store, member_id)
+    rec = services.member(store, member_id)
     return {**rec, **personal.fetch("PartyMember", [member_id]).get(member_id, {})}
 
 
@@ -113,7 +113,7 @@ def people(q: Annotated[str, Query(min_length=2, max_length=32, description="par
                                    "characters), or a whole ID number or phone number")],
            store: StoreDep, personal: PersonalDep, page: PageDep, _: OfficerDep) -> dict[str, Any]:
     """Households and party members found by name, ID number or phone (officers only; every read is audited)."""
-    version = linkage.version_of(store)
+    version = services.version_of(store)
     list_id = list_identity("people", q=q)
     offset = decode_cursor(page.cursor, list_id=list_id, version=version)
     rows, total = personal.search(q, limit=page.limit, offset=offset)
@@ -128,12 +128,12 @@ def search(q: Annotated[str, Query(min_length=1, max_length=50, description="a f
                                    examples=["盘石"])],
            store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """Villages whose name, or whose town's name, contains a (Chinese) fragment, paged in code order."""
-    return linkage.search_villages(store, q, limit=page.limit, cursor=page.cursor)
+    return services.search_villages(store, q, limit=page.limit, cursor=page.cursor)
 
 
 @router.get("/industries", response_model=Industries)
 def industries(scope: ScopeQuery, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """Per industry in a division: cooperatives, companies, bases, summed scale, households employed."""
-    linkage.check_scope(store, scope)
-    return {"scope": scope, **page_of(linkage.industry_totals(store, scope), page, store=store, name="industries",
+    services.check_scope(store, scope)
+    return {"scope": scope, **page_of(services.industry_totals(store, scope), page, store=store, name="industries",
                                       scope=scope)}

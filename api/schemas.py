@@ -16,8 +16,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from partychain import graph_model
-from partychain.figures import FigureRow
 from partychain.graph_model import PropertySpec
+from partychain.services.figures import FigureRow
 
 from .personal import personal
 

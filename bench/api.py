@@ -6,7 +6,7 @@
   random villages) from several concurrent clients for a bounded time.
 * **bare FastAPI**: :mod:`bench.bare_api` (one trivial sync endpoint) served by uvicorn the
   same way, so the HTTP stack's own cost shows; the API's overhead is reported as ratios.
-* **in-process**: :func:`partychain.linkage.household_chains` called by the same number of
+* **in-process**: :func:`partychain.services.household_chains` called by the same number of
   threads on one opened store (no HTTP), for the same time.
 
 The load generator is ``wrk`` (with a Lua script that cycles through the paths) when it is on
@@ -180,13 +180,13 @@ def _repeat(base: str, paths: list[str], repeat: int, **kw: Any) -> dict[str, An
 
 
 def _in_process(db: str, households: list[str], seconds: float, threads: int) -> dict[str, Any]:
-    """linkage.household_chains from ``threads`` threads on one store for ``seconds``."""
-    from partychain import linkage
+    """services.household_chains from ``threads`` threads on one store for ``seconds``."""
+    from partychain import services
     from partychain.storage.embedded import EmbeddedStore
 
     store = EmbeddedStore(Path(db))
     for h in households[:20]:  # warm-up
-        linkage.household_chains(store, h)
+        services.household_chains(store, h)
     lat: list[float] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -196,7 +196,7 @@ def _in_process(db: str, households: list[str], seconds: float, threads: int) ->
         i = k
         while time.monotonic() < stop:
             t = time.perf_counter()
-            linkage.household_chains(store, households[i % len(households)])
+            services.household_chains(store, households[i % len(households)])
             mine.append((time.perf_counter() - t) * 1000)
             i += threads
         with lock:

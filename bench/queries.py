@@ -1,6 +1,6 @@
 """Query benchmark: latency of the linkage questions in-process, beside pandas on the ledger tables.
 
-* **graph, in-process**: :mod:`partychain.linkage` on an opened :class:`EmbeddedStore`
+* **graph, in-process**: :mod:`partychain.services` on an opened :class:`EmbeddedStore`
   (household chains of random households; coverage of random villages, towns, counties and
   the province; the first page of every gap list in random counties; pairing lookups of
   random villages), each call timed, p50/p90/p99 reported over many calls.
@@ -241,21 +241,21 @@ def _named_params(name: str, params: list[str], s: dict[str, Any], i: int) -> di
 def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, named_repeat: int = 3,
         pandas_baseline: bool = True) -> dict[str, Any]:
     """Latency of the linkage questions on ``store`` and, from ``ledger``'s CSVs, with pandas."""
-    from partychain import cypher, linkage
+    from partychain import cypher, services
 
     n = QUICK if quick else SAMPLES
     s = _samples(ledger, seed, quick)
     res: dict[str, Any] = {"graph": {}, "pandas": {}, "named": {}}
     g = res["graph"]
-    g["chain"], chains = _timed(lambda h: linkage.household_chains(store, h), s["households"][: n["chain"][0]])
+    g["chain"], chains = _timed(lambda h: services.household_chains(store, h), s["households"][: n["chain"][0]])
     g["chains_found"] = sum(1 for c in chains if c)
     for level, key in (("village", "villages"), ("town", "towns"), ("county", "counties"), ("province", "province")):
-        g[f"coverage_{level}"], _ = _timed(lambda sc: linkage.coverage(store, sc), s[key][: n[f"coverage_{level}"][0]],
+        g[f"coverage_{level}"], _ = _timed(lambda sc: services.coverage(store, sc), s[key][: n[f"coverage_{level}"][0]],
                                            warmup=1)
-    pages = [(c, k) for c in s["counties"][: max(1, n["gap_page"][0] // len(linkage.GAP_KINDS))]
-             for k in linkage.GAP_KINDS]
-    g["gap_page"], _ = _timed(lambda ck: linkage.gaps(store, ck[0], ck[1], limit=50), pages, warmup=1)
-    g["pairing"], _ = _timed(lambda v: linkage.pairings(store, v), s["villages"][: n["pairing"][0]])
+    pages = [(c, k) for c in s["counties"][: max(1, n["gap_page"][0] // len(services.GAP_KINDS))]
+             for k in services.GAP_KINDS]
+    g["gap_page"], _ = _timed(lambda ck: services.gaps(store, ck[0], ck[1], limit=50), pages, warmup=1)
+    g["pairing"], _ = _timed(lambda v: services.pairings(store, v), s["villages"][: n["pairing"][0]])
     print("  graph: " + ", ".join(f"{k} p50 {v['p50_ms']:,.1f} ms" for k, v in g.items() if isinstance(v, dict)),
           flush=True)
     # every named query of the catalog, on sample parameters
@@ -298,7 +298,7 @@ def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, name
 def _agreement(store: Any, answers: PandasAnswers, s: dict[str, Any], chains: list[Any],
                pchains: list[Any], *, few: bool = False) -> dict[str, Any]:
     """Do pandas and the graph give the same answers? (checked on the first samples)"""
-    from partychain import linkage
+    from partychain import services
 
     out: dict[str, Any] = {}
     same = 0
@@ -309,12 +309,12 @@ def _agreement(store: Any, answers: PandasAnswers, s: dict[str, Any], chains: li
     cov_same = 0
     scopes = s["villages"][:1] + s["counties"][:1] if few else s["villages"][:3] + s["counties"][:2]
     for sc in scopes:
-        gcov = {k: (v["covered"], v["total"]) for k, v in linkage.coverage(store, sc).items()}
+        gcov = {k: (v["covered"], v["total"]) for k, v in services.coverage(store, sc).items()}
         cov_same += gcov == answers.coverage(sc)
     out["coverage_equal"] = f"{cov_same}/{len(scopes)}"
     gap_same = 0
     for c in s["counties"][: 1 if few else 2]:
-        page = linkage.gaps(store, c, "poor_households_not_driven", limit=50)
+        page = services.gaps(store, c, "poor_households_not_driven", limit=50)
         gap_same += ([i["id"] for i in page["items"]], page["total"]) == answers.gap_page(c)
     out["gap_page_equal"] = f"{gap_same}/{1 if few else 2}"
     return out

@@ -128,7 +128,7 @@ def _api(a: dict[str, Any]) -> list[str]:
             continue
         lines.append(f"| {what} | {_spread(r['rps'])} | {_spread(r['p50_ms'], '{:.1f}')} "
                      f"| {_spread(r['p99_ms'], '{:.1f}')} |")
-    lines.append(f"| in-process `linkage.household_chains`, {a['connections']} threads (no HTTP) | "
+    lines.append(f"| in-process `services.household_chains`, {a['connections']} threads (no HTTP) | "
                  f"{ip['rps']:,.0f} | {ip['p50_ms']:.1f} | {ip['p99_ms']:.1f} |")
     ra = a["ratios"]
     lines += ["", f"The API serves {ra['api_over_bare_rps']:.0%} of the bare app's requests/s and "

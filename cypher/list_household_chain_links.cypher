@@ -1,5 +1,5 @@
 // The links the leadership chains of one household are made of, one row per link (the pieces of
-// list_household_chains, which partychain.linkage.household_chains assembles into the same rows):
+// list_household_chains, which partychain.services.household_chains assembles into the same rows):
 //   hop 'member'           a = member driving the household (DRIVES), b = the household
 //   hop 'base'             a = member, b = base linked to it (LINKS)
 //   hop 'owner'            a = base, b = cooperative or company that built it (BUILDS)

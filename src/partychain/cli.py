@@ -241,7 +241,7 @@ def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="divisi
             all_metrics: Annotated[bool, typer.Option("--all", help="also list computed metrics "
                                                                     "nobody reported")] = False) -> None:
     """Every reported figure beside the value computed from the graph; exit 1 on a mismatch."""
-    from partychain.figures import figures as compute
+    from partychain.services.figures import figures as compute
 
     try:
         rows = compute(_store(db), scope=scope, include_unreported=all_metrics)

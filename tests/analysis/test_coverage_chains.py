@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from partychain import linkage
+from partychain import services
 from partychain.analysis.chains import CHAIN_LEVELS, chain_graph, downstream_subgraph
 from partychain.analysis.coverage import PERSON_GAP_KINDS, coverage_by_town, coverage_table, gap_table, towns
 from partychain.analysis.projections import org_graph
@@ -29,28 +29,28 @@ def test_towns_of_the_county(songtao_graph, songtao_tables):
 def test_town_rows_add_up_to_the_county(mini_graph):
     by_town = coverage_by_town(mini_graph, COUNTY)
     county = coverage_table(mini_graph, COUNTY).set_index("metric")
-    for m in linkage.COVERAGE_METRICS:
+    for m in services.COVERAGE_METRICS:
         assert by_town[f"{m}_covered"].sum() == county.at[m, "covered"]
         assert by_town[f"{m}_total"].sum() == county.at[m, "total"]
     with pytest.raises(InvalidArgument):
         coverage_by_town(mini_graph, "520628101")
 
 
-@pytest.mark.parametrize("kind", linkage.GAP_KINDS)
+@pytest.mark.parametrize("kind", services.GAP_KINDS)
 def test_gap_tables_leave_names_of_people_out(mini_graph, kind):
     frame, total = gap_table(mini_graph, COUNTY, kind, limit=5)
-    assert total == linkage.gaps(mini_graph, COUNTY, kind)["total"]
+    assert total == services.gaps(mini_graph, COUNTY, kind)["total"]
     assert len(frame) == min(5, total)
     assert ("name" in frame.columns) == (kind not in PERSON_GAP_KINDS)
 
 
 def test_chain_graph_follows_the_chains(songtao_graph):
-    household = linkage.org_downstream_items(songtao_graph, "JC-520628-01", "households", limit=1)["items"][0]["id"]
-    chains = linkage.household_chains(songtao_graph, household)
+    household = services.org_downstream_items(songtao_graph, "JC-520628-01", "households", limit=1)["items"][0]["id"]
+    chains = services.household_chains(songtao_graph, household)
     g = chain_graph(songtao_graph, household)
     assert g.graph["chains"] == len(chains) and g.graph["complete"] >= 1
     for c in chains:
-        path = [household, *(c[col] for col in linkage.CHAIN_COLUMNS if c[col] is not None)]
+        path = [household, *(c[col] for col in services.CHAIN_COLUMNS if c[col] is not None)]
         assert nx.is_path(g, path)
     assert {lv for _, lv in g.nodes(data="level")} <= set(CHAIN_LEVELS)
     assert nx.is_directed_acyclic_graph(g)
@@ -66,7 +66,7 @@ def test_a_household_without_a_member(mini_graph):
 def test_downstream_subgraph_agrees_with_the_downstream_counts(songtao_graph, orgs):
     for jc in sorted(v for v, t in orgs.nodes(data="type") if t == "JointCommittee"):
         sub = downstream_subgraph(orgs, jc)
-        counts = linkage.org_downstream(songtao_graph, jc)["counts"]
+        counts = services.org_downstream(songtao_graph, jc)["counts"]
         types = [t for _, t in sub.nodes(data="type")]
         assert sum(t in ("GeneralBranch", "Branch", "PartyGroup") for t in types) == counts["orgs"]
         assert types.count("Cooperative") == counts["cooperatives"]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from partychain import linkage
+from partychain import services
 from partychain.api.app import create_app
 from partychain.storage.embedded import EmbeddedStore
 
@@ -80,9 +80,9 @@ def test_an_unexpected_error_is_a_500_problem_with_the_request_id(store: Embedde
                                                                      monkeypatch: pytest.MonkeyPatch,
                                                                      caplog: pytest.LogCaptureFixture) -> None:
     def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("bug in a linkage function (injected)")
+        raise RuntimeError("bug in a query service (injected)")
 
-    monkeypatch.setattr(linkage, "coverage", broken)
+    monkeypatch.setattr(services, "coverage", broken)
     caplog.set_level(logging.INFO)
     with TestClient(create_app(store, settings_for()), raise_server_exceptions=False) as c:
         r = c.get("/api/v1/coverage", params={"scope": "520628"}, headers={"X-Request-ID": "bug-1"})

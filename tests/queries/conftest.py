@@ -449,7 +449,7 @@ class Oracle:
         return out
 
     def metrics(self, scope: str) -> dict[str, float]:
-        """The figures of ``partychain.figures.METRICS``."""
+        """The figures of ``partychain.services.figures.METRICS``."""
         def orgs(level: str, kind: str | None = None) -> int:
             return sum(1 for o in self.org_ids if self.org_level[o] == level
                        and (self.org_seat[o] or "\0").startswith(scope) and (kind is None or self.org_kind[o] == kind))

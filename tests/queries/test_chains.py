@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partychain import linkage
+from partychain import services
 from partychain.errors import InvalidArgument, NotFound
 
 from .conftest import CHAIN_COLUMNS, Ledger
@@ -14,7 +14,7 @@ def test_chains_match_the_tables(ledger: Ledger) -> None:
     o = ledger.oracle
     wrong = {}
     for h in ledger.samples["households"]:
-        got = linkage.household_chains(ledger.store, h)
+        got = services.household_chains(ledger.store, h)
         rows = [tuple(c[k] for k in CHAIN_COLUMNS) for c in got]
         assert len(rows) == len(set(rows)), f"{h}: duplicate chains {rows}"
         if set(rows) != o.chains(h):
@@ -42,7 +42,7 @@ def test_every_case_of_chain_is_sampled(ledger: Ledger) -> None:
 
 def test_breaks_leave_nulls_after_them(ledger: Ledger) -> None:
     for h in ledger.samples["households"]:
-        for c in linkage.household_chains(ledger.store, h):
+        for c in services.household_chains(ledger.store, h):
             assert c["member_id"] is not None
             if c["base_id"] is None:
                 assert all(c[k] is None for k in CHAIN_COLUMNS[2:]), c
@@ -55,29 +55,29 @@ def test_breaks_leave_nulls_after_them(ledger: Ledger) -> None:
 def test_mini_chain_cases(mini: Ledger) -> None:
     s = mini.store
     # complete: member, base, cooperative, branch under a general branch under a joint committee
-    assert linkage.household_chains(s, "HH-1") == [dict(zip(CHAIN_COLUMNS, mini.oracle.chains("HH-1").pop(),
+    assert services.household_chains(s, "HH-1") == [dict(zip(CHAIN_COLUMNS, mini.oracle.chains("HH-1").pop(),
                                                               strict=True))]
-    [hh1] = linkage.household_chains(s, "HH-1")
+    [hh1] = services.household_chains(s, "HH-1")
     assert hh1["joint_committee_id"] == mini.oracle.org_parent[hh1["general_branch_id"]]
     # a member linked to no base: member_id and the rest null
-    [hh2] = linkage.household_chains(s, "HH-2")
+    [hh2] = services.household_chains(s, "HH-2")
     assert hh2["member_id"] and not any(hh2[k] for k in CHAIN_COLUMNS[1:])
     # a cooperative no branch runs but a joint committee leads: the committee, no branch
-    [hh3] = linkage.household_chains(s, "HH-3")
+    [hh3] = services.household_chains(s, "HH-3")
     assert hh3["branch_id"] is None and hh3["joint_committee_id"] == mini.oracle.led_by[hh3["owner_id"]]
     # undriven households have no chain
     undriven = [h for h in mini.oracle.household_ids if not mini.oracle.drivers.get(h)]
     assert undriven
     for h in undriven:
-        assert linkage.household_chains(s, h) == []
+        assert services.household_chains(s, h) == []
         assert s.named("list_household_chains", household_id=h).rows == []
 
 
 def test_unknown_household_is_not_found(mini: Ledger) -> None:
     with pytest.raises(NotFound):
-        linkage.household_chains(mini.store, "HH-NOPE")
+        services.household_chains(mini.store, "HH-NOPE")
     with pytest.raises(InvalidArgument):
-        linkage.household_chains(mini.store, "")
+        services.household_chains(mini.store, "")
     assert mini.store.named("get_household", household_id="HH-NOPE").rows == []
 
 

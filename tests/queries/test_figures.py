@@ -1,10 +1,10 @@
-"""The figure metrics (``partychain.figures.compute_metrics``, from the count_* and sum_* queries) match pandas."""
+"""The figure metrics (`services.figures.compute_metrics`, from the count_* and sum_* queries) match pandas."""
 
 from __future__ import annotations
 
 import pytest
 
-from partychain.figures import METRICS, compute_metrics, figures
+from partychain.services.figures import METRICS, compute_metrics, figures
 
 from .conftest import Ledger
 

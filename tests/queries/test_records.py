@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partychain import linkage
+from partychain import services
 from partychain.errors import InvalidArgument, NotFound
 
 from .conftest import Ledger
@@ -15,11 +15,11 @@ from .conftest import Ledger
 def test_check_scope_names_known_divisions(ledger: Ledger) -> None:
     o = ledger.oracle
     for code in [*o.counties, *o.towns[:5], *o.villages[:5]]:
-        rec = linkage.check_scope(ledger.store, code)
+        rec = services.check_scope(ledger.store, code)
         level = {6: "county", 9: "town", 12: "village"}[len(code)]
         assert rec == {"code": code, "name": o.div_name[code], "level": level, "kind": o.div_kind[code]}
     for prefix, level in ((o.counties[0][:2], "province"), (o.counties[0][:4], "prefecture")):
-        assert linkage.check_scope(ledger.store, prefix) == {"code": prefix, "name": None, "level": level,
+        assert services.check_scope(ledger.store, prefix) == {"code": prefix, "name": None, "level": level,
                                                              "kind": None}
 
 
@@ -27,13 +27,13 @@ def test_check_scope_names_known_divisions(ledger: Ledger) -> None:
                                    "５２０６２８", " 520628", "520628\n"])
 def test_malformed_scopes_are_invalid(mini: Ledger, scope: str) -> None:
     with pytest.raises(InvalidArgument):
-        linkage.check_scope(mini.store, scope)
+        services.check_scope(mini.store, scope)
 
 
 @pytest.mark.parametrize("scope", ["53", "5207", "520629", "520628999", "520628101999"])
 def test_unknown_scopes_are_not_found(mini: Ledger, scope: str) -> None:
     with pytest.raises(NotFound):
-        linkage.check_scope(mini.store, scope)
+        services.check_scope(mini.store, scope)
 
 
 def test_count_divisions_in_scope(ledger: Ledger) -> None:
@@ -52,7 +52,7 @@ def test_pairings_match_the_tables(ledger: Ledger) -> None:
     for code in ledger.samples["villages"]:
         want = ledger.oracle.pairings(code)
         assert ledger.store.named("list_village_pairings", village_code=code).records() == want, code
-        got = linkage.pairings(ledger.store, code)
+        got = services.pairings(ledger.store, code)
         assert got["village"] == code
         for role in ("as_strong", "as_weak"):
             assert got[role] == [{k: w[k] for k in ("code", "name", "since", "kind")}
@@ -61,18 +61,18 @@ def test_pairings_match_the_tables(ledger: Ledger) -> None:
 
 def test_pairings_of_unknown_or_malformed_villages(mini: Ledger) -> None:
     with pytest.raises(NotFound):
-        linkage.pairings(mini.store, "520628101999")
+        services.pairings(mini.store, "520628101999")
     with pytest.raises(InvalidArgument):
-        linkage.pairings(mini.store, "520628101")
-    assert linkage.pairings(mini.store, "520628102002") == {"village": "520628102002", "as_strong": [],
+        services.pairings(mini.store, "520628101")
+    assert services.pairings(mini.store, "520628102002") == {"village": "520628102002", "as_strong": [],
                                                             "as_weak": []}
 
 
 def test_village_profiles_match_the_tables(ledger: Ledger) -> None:
     for code in ledger.samples["villages"]:
-        assert linkage.village(ledger.store, code) == ledger.oracle.village(code), code
+        assert services.village(ledger.store, code) == ledger.oracle.village(code), code
     with pytest.raises(NotFound):
-        linkage.village(ledger.store, "520628999999")
+        services.village(ledger.store, "520628999999")
 
 
 def test_search_villages(ledger: Ledger, page_all) -> None:
@@ -81,7 +81,7 @@ def test_search_villages(ledger: Ledger, page_all) -> None:
     fragments = {o.div_name[o.villages[0]][:1], o.div_name[o.villages[-1]][:2], o.div_name[town][:2], "村", "没有"}
     for q in sorted(fragments):
         want = o.search(q)
-        items, total = page_all(lambda **kw: linkage.search_villages(ledger.store, q, **kw), 7)  # noqa: B023
+        items, total = page_all(lambda **kw: services.search_villages(ledger.store, q, **kw), 7)  # noqa: B023
         assert total == len(want) and items == want, q
         codes = [i["code"] for i in items]
         assert len(codes) == len(set(codes))
@@ -94,9 +94,9 @@ def test_search_villages(ledger: Ledger, page_all) -> None:
 
 def test_cooperative_profiles_match_the_tables(ledger: Ledger) -> None:
     for cid in ledger.samples["coops"]:
-        assert linkage.cooperative(ledger.store, cid) == ledger.oracle.cooperative(cid), cid
+        assert services.cooperative(ledger.store, cid) == ledger.oracle.cooperative(cid), cid
     with pytest.raises(NotFound):
-        linkage.cooperative(ledger.store, "CO-NOPE")
+        services.cooperative(ledger.store, "CO-NOPE")
 
 
 # --- organizations --------------------------------------------------------------------------------------
@@ -104,37 +104,37 @@ def test_cooperative_profiles_match_the_tables(ledger: Ledger) -> None:
 
 def test_org_profiles_match_the_tables(ledger: Ledger) -> None:
     for oid in ledger.samples["orgs"]:
-        assert linkage.org(ledger.store, oid) == ledger.oracle.org(oid), oid
+        assert services.org(ledger.store, oid) == ledger.oracle.org(oid), oid
     with pytest.raises(NotFound):
-        linkage.org(ledger.store, "BR-NOPE")
+        services.org(ledger.store, "BR-NOPE")
 
 
 def test_org_trees_match_the_tables(ledger: Ledger) -> None:
     for oid in ledger.samples["orgs"]:
-        tree = linkage.org_tree(ledger.store, oid)
+        tree = services.org_tree(ledger.store, oid)
         assert tree == ledger.oracle.org_tree(oid), oid
         assert tree[0]["id"] == oid and tree[0]["depth"] == 0
         ids = {n["id"] for n in tree}
         assert all(n["parent_id"] in ids for n in tree[1:])
     with pytest.raises(NotFound):
-        linkage.org_tree(ledger.store, "JC-NOPE")
+        services.org_tree(ledger.store, "JC-NOPE")
 
 
 def test_org_downstream_counts_match_the_tables(ledger: Ledger) -> None:
     for oid in ledger.samples["downstream_orgs"]:
-        assert linkage.org_downstream(ledger.store, oid) == {"id": oid,
+        assert services.org_downstream(ledger.store, oid) == {"id": oid,
                                                              "counts": ledger.oracle.downstream(oid)["counts"]}, oid
     with pytest.raises(NotFound):
-        linkage.org_downstream(ledger.store, "JC-NOPE")
+        services.org_downstream(ledger.store, "JC-NOPE")
 
 
-@pytest.mark.parametrize("entity", linkage.ORG_DOWNSTREAM_ENTITIES)
+@pytest.mark.parametrize("entity", services.ORG_DOWNSTREAM_ENTITIES)
 def test_org_downstream_lists_match_the_tables(ledger: Ledger, entity: str, page_all) -> None:
     o = ledger.oracle
     for oid in ledger.samples["downstream_orgs"]:
         want = o.downstream(oid)[entity]
         limit = 2 if ledger.name == "mini" else 250
-        items, total = page_all(lambda **kw: linkage.org_downstream_items(ledger.store, oid, entity, **kw),  # noqa: B023
+        items, total = page_all(lambda **kw: services.org_downstream_items(ledger.store, oid, entity, **kw),  # noqa: B023
                                 limit)
         assert [i["id"] for i in items] == want and total == len(want), (oid, entity)
         for i in items:
@@ -152,9 +152,9 @@ def test_org_downstream_lists_match_the_tables(ledger: Ledger, entity: str, page
             assert (i.get("name"), i["village_code"], i["village_name"]) == (
                 rec["name"], rec["village_code"], o.vname(rec["village_code"]))
     with pytest.raises(InvalidArgument):
-        linkage.org_downstream_items(ledger.store, "JC-1", "nope")
+        services.org_downstream_items(ledger.store, "JC-1", "nope")
     with pytest.raises(NotFound):
-        linkage.org_downstream_items(ledger.store, "JC-NOPE", entity)
+        services.org_downstream_items(ledger.store, "JC-NOPE", entity)
 
 
 # --- industries ----------------------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def test_org_downstream_lists_match_the_tables(ledger: Ledger, entity: str, page
 
 def test_industry_totals_match_the_tables(ledger: Ledger) -> None:
     for scope in ledger.samples["scopes"]:
-        got = linkage.industry_totals(ledger.store, scope)
+        got = services.industry_totals(ledger.store, scope)
         want = ledger.oracle.industry_totals(scope)
         assert [g["code"] for g in got] == [w["code"] for w in want]
         for g, w in zip(got, want, strict=True):

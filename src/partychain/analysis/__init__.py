@@ -9,7 +9,7 @@
 * :mod:`~partychain.analysis.candidates` — candidate new pairings with a stated score;
 * :mod:`~partychain.analysis.export` — GraphML, GEXF and spreadsheet-safe CSV;
 * :mod:`~partychain.analysis.coverage`, :mod:`~partychain.analysis.chains` — tables and graphs
-  over :mod:`partychain.linkage` for the notebooks;
+  over :mod:`partychain.services` for the notebooks;
 * :mod:`~partychain.analysis.plotting` — matplotlib drawings (imported on its own, so the rest
   does not need matplotlib).
 

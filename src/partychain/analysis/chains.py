@@ -1,6 +1,6 @@
 """Leadership chains as graphs: a household's chains, and what lies downstream of an organization.
 
-:func:`chain_graph` turns :func:`partychain.linkage.household_chains` into a small directed
+:func:`chain_graph` turns :func:`partychain.services.household_chains` into a small directed
 graph household → member → base → owner → branch → general branch → joint committee
 (the direction a chain is read upwards). :func:`downstream_subgraph` cuts, out of an
 :func:`~partychain.analysis.projections.org_graph`, everything below one party organization.
@@ -17,7 +17,7 @@ from itertools import pairwise
 
 import networkx as nx
 
-from partychain import linkage
+from partychain import services
 from partychain.errors import InvalidArgument, NotFound
 from partychain.storage.base import GraphStore
 
@@ -50,13 +50,13 @@ def chain_graph(store: GraphStore, household_id: str) -> nx.DiGraph:
     >>> g.edges["CO-1", "BR-2"]["link"], g.graph["complete"]
     ('run by', 1)
     """
-    chains = linkage.household_chains(store, household_id)
+    chains = services.household_chains(store, household_id)
     g = nx.DiGraph(household_id=household_id, chains=len(chains),
                    complete=sum(1 for c in chains if c["joint_committee_id"]))
     g.add_node(household_id, level="household")
     for c in chains:
         path = [("household", household_id)]
-        for col, level in zip(linkage.CHAIN_COLUMNS, CHAIN_LEVELS[1:], strict=True):
+        for col, level in zip(services.CHAIN_COLUMNS, CHAIN_LEVELS[1:], strict=True):
             if c[col] is not None:
                 path.append((level, c[col]))
         for (la, a), (lb, b) in pairwise(path):

@@ -1,7 +1,7 @@
 """Coverage of the industry chain by town, and gap lists as tables (for notebooks and reports).
 
-Thin tabular views over :mod:`partychain.linkage`: :func:`coverage_by_town` runs
-:func:`partychain.linkage.coverage` for the scope and for each of its towns;
+Thin tabular views over :mod:`partychain.services`: :func:`coverage_by_town` runs
+:func:`partychain.services.coverage` for the scope and for each of its towns;
 :func:`gap_table` pages one gap list into a frame without personal names.
 """
 
@@ -11,7 +11,7 @@ import logging
 
 import pandas as pd
 
-from partychain import linkage
+from partychain import services
 from partychain.errors import InvalidArgument
 from partychain.storage.base import GraphStore
 
@@ -40,14 +40,14 @@ def towns(store: GraphStore, scope: str) -> pd.DataFrame:
 
 
 def coverage_table(store: GraphStore, scope: str) -> pd.DataFrame:
-    """:func:`partychain.linkage.coverage` of one scope as a frame: ``metric``, ``covered``, ``total``, ``ratio``.
+    """:func:`partychain.services.coverage` of one scope as a frame: ``metric``, ``covered``, ``total``, ``ratio``.
 
     >>> from partychain.testing import mini_store
     >>> coverage_table(mini_store(), "520628").values.tolist()[0]
     ['cooperative_party_org', 1, 3, 0.3333333333333333]
     """
-    got = linkage.coverage(store, scope)
-    return pd.DataFrame([{"metric": m, **got[m]} for m in linkage.COVERAGE_METRICS],
+    got = services.coverage(store, scope)
+    return pd.DataFrame([{"metric": m, **got[m]} for m in services.COVERAGE_METRICS],
                         columns=["metric", "covered", "total", "ratio"])
 
 
@@ -55,9 +55,9 @@ def coverage_by_town(store: GraphStore, scope: str) -> pd.DataFrame:
     """Coverage metrics for each town of ``scope``: one row per town, a ``<metric>`` ratio column per metric.
 
     Columns: ``town_code``, ``town_name``, then for every metric of
-    :data:`partychain.linkage.COVERAGE_METRICS` its ratio (NaN when the town has none of
+    :data:`partychain.services.COVERAGE_METRICS` its ratio (NaN when the town has none of
     the things counted) and ``<metric>_covered`` / ``<metric>_total``. Rows by town code.
-    One :func:`~partychain.linkage.coverage` query per town.
+    One :func:`~partychain.services.coverage` query per town.
 
     >>> from partychain.testing import mini_store
     >>> t = coverage_by_town(mini_store(), "520628")
@@ -69,11 +69,11 @@ def coverage_by_town(store: GraphStore, scope: str) -> pd.DataFrame:
         raise InvalidArgument(f"coverage_by_town needs a county or larger scope, got {scope!r}")
     rows = []
     for town_code, town_name in towns(store, scope)[["town_code", "town_name"]].itertuples(index=False):
-        got = linkage.coverage(store, town_code)
+        got = services.coverage(store, town_code)
         row: dict[str, object] = {"town_code": town_code, "town_name": town_name}
-        for m in linkage.COVERAGE_METRICS:
+        for m in services.COVERAGE_METRICS:
             row[m] = got[m]["ratio"] if got[m]["ratio"] is not None else float("nan")
-        for m in linkage.COVERAGE_METRICS:
+        for m in services.COVERAGE_METRICS:
             row[f"{m}_covered"] = got[m]["covered"]
             row[f"{m}_total"] = got[m]["total"]
         rows.append(row)
@@ -93,7 +93,7 @@ def gap_table(store: GraphStore, scope: str, kind: str, *, limit: int = 20) -> t
     >>> list(frame.columns), total
     (['id', 'village_code', 'village_name'], 1)
     """
-    page = linkage.gaps(store, scope, kind, limit=limit)
+    page = services.gaps(store, scope, kind, limit=limit)
     frame = pd.DataFrame(page["items"])
     if not len(frame):
         frame = pd.DataFrame(columns=["id", "name", "village_code", "village_name"])

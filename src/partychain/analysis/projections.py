@@ -26,7 +26,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from partychain.errors import InvalidArgument
-from partychain.linkage import validate_scope
+from partychain.services import validate_scope
 from partychain.storage.base import GraphStore
 
 log = logging.getLogger(__name__)
