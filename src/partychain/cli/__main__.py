@@ -1,0 +1,5 @@
+"""``python -m partychain.cli``."""
+
+from partychain.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""Commands that read the graph: statistics, figures, named queries, exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from .base import DbOption, Format, FormatOption, command, emit, open_store, out, progress_bar
+
+PANEL = "The graph"
+
+
+@command(panel=PANEL)
+def stats(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """Counts per node label and relationship type, and what dataset is loaded."""
+    store = open_store(db)
+    nodes, rels = store.counts()
+    info = store.dataset()
+    if fmt is Format.json:
+        out.print_json(json.dumps({"nodes": nodes, "relationships": rels,
+                                   "dataset": info.to_dict() if info else None}, ensure_ascii=False))
+        return
+    emit([{"label": k, "nodes": v} for k, v in nodes.items()], fmt, title="nodes")
+    emit([{"type": k, "relationships": v} for k, v in rels.items()], fmt, title="relationships")
+    if info:
+        out.print(f"dataset {info.version} loaded {info.loaded_at} from {escape(info.source)}")
+
+
+@command(panel=PANEL)
+def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="division code prefix")] = "",
+            fmt: FormatOption = Format.table,
+            all_metrics: Annotated[bool, typer.Option("--all", help="also list computed metrics "
+                                                                    "nobody reported")] = False) -> None:
+    """Every reported figure beside the value computed from the graph; exit 1 on a mismatch."""
+    from partychain.services.figures import figures as compute
+
+    rows = compute(open_store(db), scope=scope, include_unreported=all_metrics)
+    if fmt is Format.json:
+        emit([r.to_dict() for r in rows], fmt)
+    else:
+        emit([{"metric": r.metric, "scope": r.scope_code, "unit": r.unit,
+                "reported": f"{r.reported:,}" if r.reported is not None else "",
+                "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status}
+               for r in rows], fmt, title="reported vs computed")
+        sources = sorted({f"{r.source_title} ({r.publisher}, {r.as_of})" for r in rows if r.source_title})
+        for src in sources:
+            out.print(f"source: {escape(src)}", highlight=False)
+    if any(r.status == "mismatch" for r in rows):
+        raise typer.Exit(1)
+
+
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    """``k=v`` gives the string v; ``k:=v`` parses v as JSON (numbers, null, lists)."""
+    params: dict[str, Any] = {}
+    for item in items:
+        if ":=" in item:
+            k, v = item.split(":=", 1)
+            try:
+                params[k] = json.loads(v)
+            except json.JSONDecodeError as e:
+                raise typer.BadParameter(f"{item!r}: the value after ':=' must be JSON ({e})") from e
+        elif "=" in item:
+            k, v = item.split("=", 1)
+            params[k] = v
+        else:
+            raise typer.BadParameter(f"{item!r}: expected name=value or name:=json")
+    return params
+
+
+@command(panel=PANEL)
+def query(
+    name: Annotated[str, typer.Argument(help="named query (see `partychain query --list`)")] = "",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value (string) or "
+                                                                          "name:=json (number, null, list)")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    list_: Annotated[bool, typer.Option("--list", help="list the named queries")] = False,
+) -> None:
+    """Run a named query from the catalog on the configured engine."""
+    from partychain import cypher
+
+    if list_ or not name:
+        emit([{"name": n, "parameters": ", ".join(cypher.get(n).parameters),
+                "answers": cypher.get(n).header.splitlines()[0]} for n in cypher.names()], fmt, title="queries")
+        return
+    q = cypher.get(name)
+    params = _parse_params(param or [])
+    missing = [p for p in q.parameters if p not in params]
+    if missing:
+        raise typer.BadParameter(f"query {name!r} needs --param for: {', '.join(missing)}\n{q.header}")
+    res = open_store(db).named(name, **params)
+    emit(res.records(), fmt, title=name)
+
+
+@command(panel=PANEL)
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="folder to write the export into")],
+    fmt: Annotated[str, typer.Option("--format", help="export format: neo4j-admin")] = "neo4j-admin",
+    db: DbOption = None,
+) -> None:
+    """Export the graph, e.g. as neo4j-admin import CSV files for first loads of very large ledgers."""
+    if fmt != "neo4j-admin":
+        raise typer.BadParameter(f"unknown export format {fmt!r}; known: neo4j-admin")
+    from partychain.export import export_neo4j_admin
+
+    with progress_bar() as progress:
+        counts = export_neo4j_admin(open_store(db), out_dir, progress=progress)
+    emit([{"file": k, "rows": v} for k, v in counts.items()], Format.table, title=str(out_dir))
