@@ -15,15 +15,11 @@
 // columns: metric (string), covered (int), total (int), ratio (float: covered / total; null when total is 0)
 // Four independent parts joined by UNION ALL, so the rows come in this order: cooperative_party_org,
 // demo_point_party_org, households_driven, bases_linked, poor_households_driven, poor_chain_complete.
-// Shaped for LadybugDB 0.22 (timed on the Guizhou sample, 6.9 million households): one chain of
-// WITHs carrying every count through every part cost three times the sum of the parts; an EXISTS
-// subquery next to a household property read (h.poor) turned a county's households part from
-// 30 ms into 730 ms, so poor households are matched by an inline {poor: true} and counted as
-// count(DISTINCT) over plain patterns; and the chain test is made once per cooperative or
-// company on the path rather than once per household. County 1.5 s -> 0.27 s, province
-// 6.6 s -> 5.0 s. Plain MATCHes (an aggregate over no rows is still one row of zeros) run faster
-// than OPTIONAL MATCHes; the later OPTIONAL MATCHes of the last part keep its counts when nothing
-// matches.
+// Rules of its shape (why, with timings: docs/benchmarks.md, "the coverage query"): each part
+// aggregates on its own (no chain of WITHs carrying every count); poor households are matched with
+// an inline {poor: true} and counted as count(DISTINCT) over plain patterns, never with an EXISTS
+// beside a read of h.poor; the chain test is made once per cooperative or company on the path, not
+// once per household; the later OPTIONAL MATCHes of the last part keep its counts when nothing matches.
 // example: scope="520628"
 MATCH (c:Cooperative)-[:LOCATED_IN]->(cv:Village)
 WHERE cv.code STARTS WITH $scope

@@ -8,9 +8,8 @@
 //   hop 'joint_committee'  a = branch, b = JointCommittee above it (UNDER*1..8)
 //   hop 'leads'            a = cooperative, b = JointCommittee leading it (LEADS)
 // Only links on a path from the household are listed. Every part is a plain MATCH anchored on the
-// household's key, which both engines answer from adjacency lists in about a millisecond, where the
-// one-query spelling with six OPTIONAL MATCHes costs LadybugDB 0.22 tens of milliseconds at province
-// scale (each OPTIONAL MATCH becomes a hash join over the whole relationship table).
+// household's key (an OPTIONAL MATCH becomes a hash join over the whole relationship table in
+// LadybugDB 0.22: docs/benchmarks.md, "leadership chains").
 // No rows for a household no member drives, or an unknown id.
 // (hop 'member' returns the household as b, not m.id twice: LadybugDB 0.22 mixes up the columns of
 // the later UNION parts when the first part returns one expression twice.)
