@@ -153,9 +153,9 @@ def test_the_old_estimator_fails_where_the_new_one_passes(request, runs):
     rng = np.random.default_rng(7)
     old = np.array([_old_estimator(simulate_panel("weakest_first", seed=SEED0 + i), rng, OLD_BOOT)
                     for i in range(OLD_DRAWS)])
-    old_cov = float(np.mean((old[:, 1] <= 0) & (0 <= old[:, 2])))
+    old_cov = float(np.mean((old[:, 1] <= 0) & (old[:, 2] >= 0)))
     new = runs["weakest_first"]
-    new_cov = float(np.mean((new["ci_low"][:OLD_DRAWS] <= 0) & (0 <= new["ci_high"][:OLD_DRAWS])))
+    new_cov = float(np.mean((new["ci_low"][:OLD_DRAWS] <= 0) & (new["ci_high"][:OLD_DRAWS] >= 0)))
     _report(request, [f"[weakest first, no effect planted, {OLD_DRAWS} draws] old estimator: mean "
                       f"{old[:, 0].mean():,.0f}, coverage {old_cov:.2f}; current: mean "
                       f"{new['estimate'][:OLD_DRAWS].mean():,.0f}, coverage {new_cov:.2f}"])

@@ -1,4 +1,4 @@
-"""Candidate pairings: current classes, need, ties, capacity, 社区 apart, the stated score, the proposal, the rollout."""
+"""Candidate pairings: current classes, need, ties, capacity, 社区 apart, the stated score, proposal, rollout."""
 
 from __future__ import annotations
 

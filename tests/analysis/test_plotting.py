@@ -16,8 +16,8 @@ import pytest
 
 from partychain.analysis.chains import CHAIN_LEVELS, chain_graph
 from partychain.analysis.coverage import coverage_by_town
-from partychain.analysis.effect import pairing_effect
 from partychain.analysis.diagnostics import balance_table, event_study, power_analysis
+from partychain.analysis.effect import pairing_effect
 from partychain.analysis.panel import panel_from_graph, synthetic_label
 from partychain.analysis.plotting import (
     _has_glyphs,

@@ -14,7 +14,6 @@ from partychain.analysis.projections import cooperation_graph, pairing_graph
 from partychain.analysis.structure import (
     EXACT_BETWEENNESS_MAX,
     adjusted_mutual_info,
-    nmi_baseline,
     betweenness,
     centrality,
     communities,
@@ -22,6 +21,7 @@ from partychain.analysis.structure import (
     components,
     cross_town_pairings,
     hub_villages,
+    nmi_baseline,
     normalized_mutual_info,
     partition_labels,
     town_alignment,

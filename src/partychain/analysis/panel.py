@@ -175,6 +175,9 @@ def panel_from_frames(income: pd.DataFrame, villages: pd.DataFrame, pairings: pd
     vil = villages.set_index("code") if "code" in villages.columns else villages.copy()
     vil.index = vil.index.astype(str)
     vil.index.name = "code"
+    missing = [c for c in ("strong_code", "weak_code", "since") if c not in pairings.columns]
+    if missing:
+        raise InvalidArgument(f"pairings table lacks column(s) {missing}")
     pair = pairings[["strong_code", "weak_code", "since"]].copy()
     pair["strong_code"] = pair["strong_code"].astype(str)
     pair["weak_code"] = pair["weak_code"].astype(str)

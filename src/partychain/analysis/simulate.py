@@ -10,9 +10,11 @@ sample generator (``partychain.sample.generator``; its parameters are read from 
 
 with a, b, u, e, z normal as in the generator; d[town] ~ N(0, town_trend_sd²) (0 as generated),
 p[s,t] ~ N(0, partner_shock_sd²) a yearly shock shared by the villages one strong village leads
-(0 as generated). Weak and strong are the baseline-year classes (below 50,000 and from 200,000
-yuan: the project's assumed thresholds, see ``docs/analysis.md``). Pairings are chosen from
-baseline data only, in one of three ways:
+(0 as generated). The draws are the generator's own, in the same order: with ``seed=2021`` the
+scenario ``as_generated_effect`` is exactly the Songtao sample's incomes and pairings
+(``generate_songtao(seed=2021)``). Weak and strong are the baseline-year classes (below 50,000
+and from 200,000 yuan: the project's assumed thresholds, see ``docs/analysis.md``). Pairings are
+chosen from baseline data only, in one of three ways:
 
 * ``"generator"`` — the generator's rule: 60 % of weak villages, visited in random order with
   those whose town has a strong village first; first pass within the town, second across
@@ -33,6 +35,7 @@ was planted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -106,9 +109,10 @@ def _county(code: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
 
 
 def _pair(rng: np.random.Generator, town: IntArray, weak: npt.NDArray[np.bool_], strong: npt.NDArray[np.bool_],
-          order: IntArray, *, pairing_share: float, cross_town_share: float,
+          order: Callable[[np.random.Generator], IntArray], *, pairing_share: float, cross_town_share: float,
           hub_capacity: tuple[float, ...]) -> list[tuple[int, int]]:
-    """The generator's pairing passes (``partychain.sample.generator._pairings``) over weak villages in ``order``."""
+    """The generator's pairing passes (``partychain.sample.generator._pairings``, the same draws in the same
+    order) over the weak villages in the order ``order(rng)`` gives."""
     w_idx = np.flatnonzero(weak)
     s_idx = np.flatnonzero(strong)
     if not len(w_idx) or not len(s_idx):
@@ -117,11 +121,12 @@ def _pair(rng: np.random.Generator, town: IntArray, weak: npt.NDArray[np.bool_],
     n_within = n_pair - round(cross_town_share * n_pair)
     cap_p = np.asarray(hub_capacity, dtype=np.float64)
     remaining = 1 + rng.choice(len(cap_p), size=len(s_idx), p=cap_p / cap_p.sum())
-    pick = rng.random((2, len(order)))
+    visit = order(rng)
+    pick = rng.random((2, len(visit)))
     s_town = town[s_idx]
     paired: dict[int, int] = {}
     for rounds, (same_town, limit) in enumerate(((True, n_within), (False, n_pair))):
-        for i, v in enumerate(order):
+        for i, v in enumerate(visit):
             if len(paired) >= limit:
                 break
             if v in paired:
@@ -174,8 +179,9 @@ def simulate_panel(scenario: str | Scenario, *, seed: int, county: str = "520628
     town = pd.Index(towns).get_indexer(villages["town_code"]).astype(np.int64)
     n_v, n_t = len(villages), len(towns)
     years = np.arange(p.income_years[0], p.income_years[1] + 1)
-    rng = np.random.default_rng(seed)
-    r_level, r_pair, r_effect = rng.spawn(3)
+    # the generator's own streams for incomes (generate_county spawns 17 and uses the last three), so that
+    # the scenario as generated with seed 2021 and 40,000 planted is exactly the Songtao sample's incomes
+    r_level, r_pair, r_effect = np.random.default_rng(seed).spawn(17)[14:17]
     a = r_level.normal(0.0, p.income_town_sd, n_t)
     b = r_level.normal(0.0, p.income_village_sd, n_v)
     u = r_level.normal(0.0, p.income_year_town_sd if sc.year_town_sd is None else sc.year_town_sd, (n_t, len(years)))
@@ -193,24 +199,29 @@ def simulate_panel(scenario: str | Scenario, *, seed: int, county: str = "520628
         chosen = r_pair.permutation(w_idx)[: round(p.pairing_share * len(w_idx))] if len(s_idx) else w_idx[:0]
         pairs = sorted((int(r_pair.choice(s_idx)), int(w)) for w in chosen)
     else:
+        order: Callable[[np.random.Generator], IntArray]
         if sc.selection == "weakest_first":
             w_idx = np.flatnonzero(weak)
-            order = w_idx[np.argsort(baseline[w_idx], kind="stable")]
+            poorest_first = w_idx[np.argsort(baseline[w_idx], kind="stable")]
+
+            def order(_: np.random.Generator) -> IntArray:
+                return poorest_first
         elif sc.selection == "generator":
-            order = generator_order(r_pair, town, weak, strong)
+            def order(rng: np.random.Generator) -> IntArray:
+                return generator_order(rng, town, weak, strong)
         else:
             raise InvalidArgument(f"unknown selection {sc.selection!r}")
         pairs = _pair(r_pair, town, weak, strong, order, pairing_share=p.pairing_share,
                       cross_town_share=p.cross_town_share, hub_capacity=p.hub_capacity)
+    z = r_effect.normal(0.0, 1.0, (n_v, len(years)))
+    shock = r_effect.normal(0.0, sc.partner_shock_sd, (n_v, len(years))) if sc.partner_shock_sd else None
     cohorts = sc.cohorts or (p.pairing_since,)
+    draws = r_effect.integers(0, len(cohorts), n_v) if len(cohorts) > 1 else np.zeros(n_v, dtype=np.int64)
     since = np.full(n_v, np.iinfo(np.int64).max, dtype=np.int64)
     leader = np.full(n_v, -1, dtype=np.int64)
-    draws = r_effect.integers(0, len(cohorts), n_v)
     for s, w in pairs:
         since[w] = cohorts[int(draws[w])]
         leader[w] = s
-    z = r_effect.normal(0.0, 1.0, (n_v, len(years)))
-    shock = r_effect.normal(0.0, sc.partner_shock_sd, (n_v, len(years))) if sc.partner_shock_sd else None
     on = (leader >= 0)[:, None] & (years[None, :] >= since[:, None])
     bump = np.maximum(0.0, planted * (1.0 + p.effect_noise * z))
     if shock is not None:
