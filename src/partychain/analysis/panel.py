@@ -40,6 +40,7 @@ __all__ = [
     "BALANCE_COVARIATES",
     "PairingPanel",
     "income_wide",
+    "labelled",
     "panel_from_frames",
     "panel_from_graph",
     "synthetic_label",
@@ -63,6 +64,20 @@ def synthetic_label(planted: float | None, *, what: str = "synthetic sample") ->
     if planted is None:
         return what
     return f"{what}, no effect planted" if planted == 0 else f"{what}, effect of {planted:,.0f} yuan planted"
+
+
+def labelled(frame: pd.DataFrame, label: str | None, *, formats: Mapping[str, str] | None = None) -> Any:
+    """``frame`` for display with ``label`` as its caption (a pandas Styler), so that a table computed from a
+    synthetic sample says so wherever it is shown; ``formats`` maps columns to format strings.
+
+    >>> t = labelled(pd.DataFrame({"x": [1.0]}), "synthetic sample, effect of 40,000 yuan planted")
+    >>> t.caption
+    'synthetic sample, effect of 40,000 yuan planted'
+    """
+    styler = frame.style
+    if formats:
+        styler = styler.format({k: v for k, v in formats.items() if k in frame.columns}, na_rep="–")
+    return styler.set_caption(label) if label else styler
 
 
 @dataclass(frozen=True)
