@@ -14,23 +14,27 @@ or a pairing graph (:func:`~partychain.analysis.projections.pairing_graph`, turn
 * **Matching, cohort by cohort** (Callaway–Sant'Anna style: each cohort has its own pre-period,
   the years before its pairing year, and its own comparison). Each treated village gets up to
   ``neighbors`` controls, with replacement, nearest by the root-mean-square difference of log
-  income over *all* its pre-years (each year standardised by its sd among the eligible villages),
-  exactly in its own town (``within="town"``; or county). Controls farther than ``caliper``
-  (in those standard-deviation units) are not used; a treated village with no control in its
-  town or none within the caliper is *trimmed* (common support) and counted.
+  income over *all* its pre-years (each year standardised by its sd among the eligible villages):
+  in its own town first and in its county when the town has none within reach
+  (``within="town_first"``; ``"town"`` never leaves the town, ``"county"`` ignores towns).
+  Controls farther than ``caliper`` (in those standard-deviation units) are not used; a treated
+  village with none within reach is *trimmed* (common support) and counted.
 * **Outcome.** Δ = mean income of the years from the pairing year on minus the mean of the pre-years
   other than the selection year (the selection year alone when it is the only pre-year).
-* **Bias correction** (Abadie & Imbens 2011). A linear regression of Δ on the pre-year incomes
-  (yuan), fitted on the cohort's controls, corrects each matched difference for the remaining
-  covariate gap: τ_i = (Δ_i − μ̂(X_i)) − mean_j (Δ_j − μ̂(X_j)). With every pre-year in the
-  regression, the corrected estimate does not depend on which pre-years form the base of Δ: it
-  conditions on the selection year's income instead of differencing it out, so villages chosen
-  on a bad year are compared with villages that had the same bad year.
+* **Bias correction** (Abadie & Imbens 2011) with a log outcome model (``model="log"``): a
+  regression of log post-period income on the log pre-year incomes and the town's centred mean
+  log income by pre-year (its ups and downs), fitted on the cohort's controls, predicts each
+  village's post-period income ŷ; τ_i = (y_i − ŷ_i) − mean_j (y_j − ŷ_j) over its controls
+  (``model="linear"``: Δ on the pre-year incomes in yuan). With every pre-year in the model the
+  corrected estimate does not depend on which pre-years form the base of Δ: it conditions on the
+  selection year's income instead of differencing it out, so villages chosen on a bad year are
+  compared with villages that had the same bad year.
 * **Estimate**: the mean of τ_i over matched treated villages (cohorts weighted by their size).
-* **Interval**: the estimator is linear in the units' residuals, τ̂ = Σ_u ψ_u; the variance is
-  the cluster-robust sum over clusters of (Σ_{u in cluster} ψ_u)², times G/(G − 1), with
-  Student t quantiles on G − 1 degrees of freedom (G clusters; ``cluster="town"`` by default,
-  ``"town_partner"`` merges towns that share a leading strong village, ``"village"`` for none).
+* **Interval**: the estimator is a weighted sum of the units' residuals, τ̂ = Σ_u ψ_u (the
+  influence of each unit, including through the correction's coefficients; controls' residuals
+  scaled by 1/(1 − leverage), HC3); the variance is the cluster-robust sum over clusters of
+  (Σ_{u in cluster} ψ_u)², times G/(G − 1), with Student t quantiles on G − 1 degrees of freedom
+  (G clusters: towns by default, ``cluster="village"`` for none).
 * **Permutation test**: the estimate on ``n_perm`` degree-preserving rewirings of the pairings
   (:func:`rewire_pairings`); two-sided p = (1 + #{|null| ≥ |observed|}) / (1 + n_perm). When no
   rewiring is as extreme the p-value is at its floor and is reported as a bound, p < 1/(n_perm + 1)
@@ -111,7 +115,8 @@ class PairingEffect:
     villages could be estimated on, ``n_used`` were matched, ``n_trimmed_no_control`` had no
     control in their town (county), ``n_trimmed_caliper`` none within the caliper; ``n_control``
     unpaired weak villages, ``n_controls_used`` were matched, the most-used one ``max_reuse``
-    times. ``cohorts`` is ((pairing year, matched treated), ...). ``label`` says what the data are.
+    times. ``n_outside_town`` of the matched had at least one control from another town.
+    ``cohorts`` is ((pairing year, matched treated), ...). ``label`` says what the data are.
     """
 
     estimate: float
@@ -664,9 +669,9 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
         Controls matched to each treated village at most (default 3).
     caliper : float, optional
         Largest matching distance in sd of log pre-year income (default 0.5).
-    within : {"town", "county"}, optional
-        Match exactly within the town (default) or the county.
-    cluster : {"town", "town_partner", "village"}, optional
+    within : {"town_first", "town", "county"}, optional
+        Match in the village's town, then its county (default); only in the town; or in the county.
+    cluster : {"town", "village"}, optional
         Clusters of the standard error (default town).
     n_perm : int, optional
         Rewired pairings for the permutation test (default 999; 0 skips it).
@@ -680,6 +685,8 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
         Override the panel's selection year and weak threshold.
     role : {"weak", "strong"}, optional
         ``"strong"`` estimates the effect on the leading strong villages instead (no permutation test).
+    model : {"log", "linear"}, optional
+        Outcome model of the bias correction (default log income).
 
     Returns
     -------
@@ -766,8 +773,8 @@ def matches(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, caliper: flo
     """The matched comparison behind :func:`pairing_effect`: one row per paired (treated) village.
 
     Columns: ``code``, ``name``, ``town_code``, ``since``, ``selection_income`` (income in the
-    selection year), ``status`` (``'matched'``, ``'no control in town'`` / ``'no control in
-    county'``, ``'outside caliper'``), ``controls`` (';'-joined codes), ``distance`` (largest
+    selection year), ``status`` (``'matched'``, ``'no control in town'`` (``within="town"``) or
+    ``'no control in county'``, ``'outside caliper'``), ``controls`` (';'-joined codes), ``distance`` (largest
     matching distance used), ``change`` (Δ of the village), ``control_change`` (mean Δ of its
     controls), ``difference`` (change − control_change), ``bias_corrected`` (τ_i; the estimate
     is the mean of this column over matched rows).
@@ -787,7 +794,8 @@ def matches(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, caliper: flo
     sel = list(d.years).index(d.panel.selection_year)
     rows = []
     for c in fit.cohorts:
-        parts = [(c.treated, "matched"), (c.trimmed_no_control, f"no control in {within}"),
+        where = "town" if within == "town" else "county"
+        parts = [(c.treated, "matched"), (c.trimmed_no_control, f"no control in {where}"),
                  (c.trimmed_caliper, "outside caliper")]
         for units, status in parts:
             for k, t in enumerate(units):
