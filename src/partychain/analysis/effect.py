@@ -35,10 +35,12 @@ or a pairing graph (:func:`~partychain.analysis.projections.pairing_graph`, turn
   scaled by 1/(1 − leverage), HC3); the variance is the cluster-robust sum over clusters of
   (Σ_{u in cluster} ψ_u)², times G/(G − 1), with Student t quantiles on G − 1 degrees of freedom
   (G clusters: towns by default, ``cluster="village"`` for none).
-* **Permutation test**: the estimate on ``n_perm`` degree-preserving rewirings of the pairings
-  (:func:`rewire_pairings`); two-sided p = (1 + #{|null| ≥ |observed|}) / (1 + n_perm). When no
-  rewiring is as extreme the p-value is at its floor and is reported as a bound, p < 1/(n_perm + 1)
-  (:func:`format_p`).
+* **Permutation test**: the studentised estimate (estimate / clustered SE) on ``n_perm``
+  degree-preserving rewirings of the pairings (:func:`rewire_pairings`); two-sided
+  p = (1 + #{|t_null| ≥ |t_observed|}) / (1 + n_perm). Studentising keeps the test's size when
+  the rewired pairings spread the estimate differently from the observed ones (pairing that
+  followed income). When no rewiring is as extreme the p-value is at its floor and is reported
+  as a bound, p < 1/(n_perm + 1) (:func:`format_p`).
 
 Assumptions: pairings were chosen on data observed before the pairing year (income, town) —
 not on expected growth; given town and pre-period incomes, paired and unpaired weak villages
@@ -732,15 +734,20 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
     se, g = clustered(fit.influence, d.cluster_id[cluster])
     lo, hi, df = t_interval(fit.estimate, se, g, level)
     null: list[float] = []
+    null_t: list[float] = []
     if n_perm and role == "weak":
         rng = np.random.default_rng(seed)
         for _ in range(n_perm):
             pc = d.treatment(_rewired_dst(d, rng, rewire_within))
-            null.append(fit_design(d, pc, neighbors=neighbors, caliper=caliper, within=within, model=model).estimate)
+            f = fit_design(d, pc, neighbors=neighbors, caliper=caliper, within=within, model=model)
+            null.append(f.estimate)
+            null_t.append(f.estimate / clustered(f.influence, d.cluster_id[cluster])[0] if f.n_used else math.nan)
     null_arr = np.array(null)
-    finite = null_arr[np.isfinite(null_arr)]
-    n_done = len(finite)
-    p = (1 + int(np.sum(np.abs(finite) >= abs(fit.estimate) - 1e-9))) / (1 + n_done) if n_done else None
+    t_null = np.array(null_t)
+    t_null = t_null[np.isfinite(t_null)]
+    n_done = len(t_null)
+    t_obs = fit.estimate / se
+    p = (1 + int(np.sum(np.abs(t_null) >= abs(t_obs) * (1 - 1e-12)))) / (1 + n_done) if n_done else None
     treated_all = d.cohort != NEVER
     used_controls = np.zeros(len(d.codes), dtype=np.int64)
     t_change, c_change = [], []
