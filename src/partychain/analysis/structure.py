@@ -199,9 +199,10 @@ def normalized_mutual_info(a: Sequence[Hashable], b: Sequence[Hashable]) -> floa
     """Normalized mutual information of two labelings of the same items (arithmetic-mean normalisation).
 
     NMI = I(A; B) / ((H(A) + H(B)) / 2), natural logarithms, in [0, 1]: 1 when the two
-    partitions are the same up to renaming, near 0 when independent. Two one-part
-    labelings give 1; one one-part labeling against a finer one gives 0 (as scikit-learn's
-    ``normalized_mutual_info_score``).
+    partitions are the same up to renaming. Independent labelings with many small parts still
+    reach a high NMI by chance, so compare it with :func:`nmi_baseline` (shuffled labels) or use
+    :func:`adjusted_mutual_info`. Two one-part labelings give 1; one one-part labeling against a
+    finer one gives 0 (as scikit-learn's ``normalized_mutual_info_score``).
 
     >>> normalized_mutual_info([0, 0, 1, 1], ["x", "x", "y", "y"])
     1.0
