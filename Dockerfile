@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Charts label places in Chinese: a CJK font for matplotlib (Debian's fonts-noto-cjk).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user owns nothing but its home; the embedded graph (if used) lives there.
 RUN groupadd --system --gid 10001 partychain \
  && useradd --system --uid 10001 --gid partychain --create-home --home-dir /home/partychain partychain

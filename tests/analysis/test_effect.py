@@ -1,7 +1,8 @@
-"""The pairing effect: recovers the planted effect, finds none when none is planted, exact on small panels.
+"""The pairing effect: the planted effect on the synthetic sample, exactness on constructed panels, cohorts,
+trimming, the clustered standard error, the permutation null, and refusals.
 
-The two sample tests print their estimate, interval and permutation p-value into the test
-output (one line each, via the terminal reporter).
+The two sample tests print their summary (labelled synthetic, with what was planted) into the
+test output. Coverage and size over many simulated draws are in ``test_calibration.py``.
 """
 
 from __future__ import annotations
@@ -10,15 +11,27 @@ from collections import Counter
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
-from partychain.analysis.effect import matches, pairing_effect, rewire_pairings
+from partychain.analysis.effect import (
+    NEVER,
+    PairingEffect,
+    clustered,
+    design_of,
+    fit_design,
+    format_p,
+    matches,
+    pairing_effect,
+    rewire_pairings,
+)
+from partychain.analysis.panel import PairingPanel, panel_from_frames, panel_from_graph, synthetic_label
 from partychain.analysis.projections import pairing_graph
 from partychain.errors import InvalidArgument
 from partychain.loaders import check_ledger
 from partychain.storage.embedded import EmbeddedStore
 
-PLANTED = 40_000.0  # generate_songtao's default pairing_effect
+PLANTED = 40_000.0  # generate_songtao's default pairing_effect (partychain.sample.songtao)
 
 
 def _report(request: pytest.FixtureRequest, text: str) -> None:
@@ -40,7 +53,12 @@ def pairing(songtao_graph) -> nx.DiGraph:
 
 
 @pytest.fixture(scope="module")
-def pairing_no_effect(tmp_path_factory) -> nx.DiGraph:
+def sample(pairing) -> PairingPanel:
+    return panel_from_graph(pairing, label=synthetic_label(PLANTED))
+
+
+@pytest.fixture(scope="module")
+def sample_no_effect(tmp_path_factory) -> PairingPanel:
     from partychain.sample import generate_songtao
 
     root = tmp_path_factory.mktemp("songtao-no-effect")
@@ -48,140 +66,230 @@ def pairing_no_effect(tmp_path_factory) -> nx.DiGraph:
     assert summary.pairing_effect == 0
     store = EmbeddedStore(root / "graph")
     store.load(check_ledger(root / "ledger"), source=str(root / "ledger"))
-    return pairing_graph(store)
+    return panel_from_graph(pairing_graph(store), label=synthetic_label(0))
 
 
-def test_recovers_the_planted_effect(request, pairing):
-    e = pairing_effect(pairing, n_boot=999, n_perm=999, seed=2021)
-    _report(request, f"[pairing effect, planted {PLANTED:,.0f}] {e.summary()}")
-    assert e.ci_low <= PLANTED <= e.ci_high
-    assert e.ci_low > 0
-    assert e.p_value is not None and e.p_value <= 0.01
+def test_recovers_the_planted_effect(request, sample, pairing):
+    e = pairing_effect(sample, n_perm=199, seed=2021)
+    _report(request, e.summary())
+    assert e.summary().startswith("[synthetic sample, effect of 40,000 yuan planted]")
+    assert e.ci_low <= PLANTED <= e.ci_high and e.ci_low > 0
+    assert e.p_value == pytest.approx(1 / 200) and e.p_at_floor  # nothing as extreme among 199 rewirings
+    assert "p < 0.005" in e.summary()
     assert e.n_treated == pairing.number_of_edges() == 89  # every paired village is weak; one leader each
+    assert e.n_used + e.n_trimmed_caliper + e.n_trimmed_no_control == e.n_treated
     weak = sum(1 for _, c in pairing.nodes(data="class") if c == "weak")
     assert e.n_treated + e.n_control + e.n_excluded == weak
-    assert e.estimate == pytest.approx(e.treated_change - e.control_change)
-    assert len(e.null_estimates) == 999 and len(e.boot_estimates) == 999
+    assert e.n_clusters == len({pairing.nodes[v]["town_code"] for v, c in pairing.nodes(data="class")
+                                if c == "weak"}) and e.df == e.n_clusters - 1
+    assert e.cohorts == ((2018, e.n_used),)
+    assert len(e.null_estimates) == 199
 
 
-def test_finds_no_effect_when_none_is_planted(request, pairing_no_effect, pairing):
-    e = pairing_effect(pairing_no_effect, n_boot=999, n_perm=999, seed=2021)
-    _report(request, f"[pairing effect, planted 0] {e.summary()}")
+def test_finds_no_effect_when_none_is_planted(request, sample_no_effect, sample):
+    e = pairing_effect(sample_no_effect, n_perm=199, seed=2021)
+    _report(request, e.summary())
+    assert e.summary().startswith("[synthetic sample, no effect planted]")
     assert e.ci_low <= 0 <= e.ci_high
-    assert e.p_value is not None and e.p_value > 0.1
+    assert e.p_value is not None and e.p_value > 0.05 and not e.p_at_floor
     # the same villages and pairings: the generator changes nothing else
-    assert sorted(pairing_no_effect.edges()) == sorted(pairing.edges())
-    assert (e.n_treated, e.n_control) == (89, len([v for v, c in pairing.nodes(data="class") if c == "weak"]) - 89)
+    assert sample_no_effect.pairings.equals(sample.pairings)
 
 
-def test_is_deterministic_per_seed(pairing):
-    a = pairing_effect(pairing, n_boot=50, n_perm=50, seed=5)
-    b = pairing_effect(pairing, n_boot=50, n_perm=50, seed=5)
-    c = pairing_effect(pairing, n_boot=50, n_perm=50, seed=6)
+def test_is_deterministic_per_seed(sample):
+    a = pairing_effect(sample, n_perm=30, seed=5)
+    b = pairing_effect(sample, n_perm=30, seed=5)
+    c = pairing_effect(sample, n_perm=30, seed=6)
     assert a == b
-    assert a.estimate == c.estimate and a.boot_estimates != c.boot_estimates
+    assert a.estimate == c.estimate and a.se == c.se and a.null_estimates != c.null_estimates
 
 
-def test_matches_explain_the_estimate(pairing):
-    m = matches(pairing)
-    e = pairing_effect(pairing, n_boot=0, n_perm=0)
-    assert m["difference"].mean() == pytest.approx(e.estimate)
-    assert (m["matched_in"] != "town").sum() == e.n_fallback
+def test_a_graph_and_its_panel_give_the_same_estimate(pairing, sample):
+    assert pairing_effect(pairing, n_perm=0).estimate == pairing_effect(sample, n_perm=0).estimate
+
+
+def test_matches_explain_the_estimate(sample, pairing):
+    m = matches(sample)
+    e = pairing_effect(sample, n_perm=0)
+    ok = m[m["status"] == "matched"]
+    assert len(ok) == e.n_used and len(m) == e.n_treated
+    assert ok["bias_corrected"].mean() == pytest.approx(e.estimate)
+    assert ok["difference"].mean() == pytest.approx(e.raw_estimate)
+    assert (m["status"] == "outside caliper").sum() == e.n_trimmed_caliper
+    assert (ok["distance"] <= e.caliper).all()
     paired = {w for _, w in pairing.edges()}
-    for row in m.itertuples():
+    uses: Counter[str] = Counter()
+    for row in ok.itertuples():
         controls = row.controls.split(";")
         assert 1 <= len(controls) <= 3
+        uses.update(controls)
         for c in controls:
             a = pairing.nodes[c]
             assert a["class"] == "weak" and c not in paired and pairing.out_degree(c) == 0
-            if row.matched_in == "town":
-                assert a["town_code"] == row.town_code
-    # a treated village matched outside its town has no unpaired weak village in its town
-    unpaired_towns = {pairing.nodes[v]["town_code"] for v, c in pairing.nodes(data="class")
-                      if c == "weak" and v not in paired}
-    assert set(m.loc[m["matched_in"] != "town", "town_code"]).isdisjoint(unpaired_towns)
-    assert e.p_value is None
+            assert a["county_code"] == pairing.nodes[row.code]["county_code"]
+    assert max(uses.values()) == e.max_reuse and len(uses) == e.n_controls_used
+    # town first: a village matched outside its town has no control of its town within the caliper
+    assert e.n_used > 0.9 * e.n_treated
 
 
-def _panel(effect: float, *, noise: float = 0.0, seed: int = 0, towns: int = 3, per_town: int = 8) -> nx.DiGraph:
-    """Weak villages in a few towns, half of them paired in 2018 and given ``effect`` yuan from then on."""
+def _panel(effect: float, *, towns: int = 3, per_town: int = 8, since: dict[str, int] | None = None,
+           noise: float = 0.0, seed: int = 0, growth: float = 1.1) -> PairingPanel:
+    """Weak villages of a few towns, half paired (2018 unless ``since`` says otherwise) and given ``effect`` yuan
+    a year from then on; incomes grow by ``growth`` a year from a baseline that differs by village."""
     rng = np.random.default_rng(seed)
-    g = nx.DiGraph(baseline_year=2017, weak_below=50_000)
+    rows, incomes, pairs = [], {}, []
+    years = range(2015, 2022)
     for t in range(towns):
         strong = f"s{t}"
-        g.add_node(strong, town_code=f"t{t}", county_code="c", income=dict.fromkeys(range(2016, 2022), 300_000))
+        rows.append((strong, f"t{t}", "c", "village"))
+        incomes[strong] = dict.fromkeys(years, 400_000.0)
         for i in range(per_town):
             v = f"w{t}-{i}"
-            base = 20_000 + 2_000 * (i - i % 2) + 1_000 * (i % 2) + 500 * t  # each control 1,000 above a treated
+            rows.append((v, f"t{t}", "c", "village"))
+            base = 20_000 + 3_000 * (i // 2) + 150 * (i % 2) + 400 * t  # each control 150 yuan above a paired one
             paired = i % 2 == 0
-            inc = {y: round(base * 1.1 ** (y - 2017) + rng.normal(0, noise) + (effect if paired and y >= 2018 else 0))
-                   for y in range(2016, 2022)}
-            inc[2017] = base
-            g.add_node(v, town_code=f"t{t}", county_code="c", income=inc)
+            start = (since or {}).get(v, 2018)
+            incomes[v] = {y: base * growth ** (y - 2017) * np.exp(rng.normal(0, noise))
+                          + (effect if paired and y >= start else 0.0) for y in years}
             if paired:
-                g.add_edge(strong, v, since=2018, kind="strong_weak")
-    return g
+                pairs.append((strong, v, start))
+    vil = pd.DataFrame(rows, columns=["code", "town_code", "county_code", "kind"])
+    wide = pd.DataFrame.from_dict(incomes, orient="index")
+    return panel_from_frames(wide, vil, pd.DataFrame(pairs, columns=["strong_code", "weak_code", "since"]),
+                             selection_year=2017)
 
 
 def test_exact_on_a_noiseless_panel():
-    g = _panel(25_000.0)
-    e = pairing_effect(g, neighbors=1, n_boot=100, n_perm=100)
-    # the nearest control is 1,000 yuan richer at baseline, so it grows by a known amount more
-    growth = np.mean([1.1 ** k for k in range(1, 5)]) - np.mean([1.1 ** -1, 1.0])
-    assert e.estimate == pytest.approx(25_000 - 1_000 * growth, abs=1)
-    assert e.n_treated == 12 and e.n_control == 12 and e.n_fallback == 0 and e.n_excluded == 0
+    """Incomes grow proportionally: the log outcome model fits the controls exactly, so bias correction
+    removes the growth gap of the (richer) controls and the estimate is the effect itself."""
+    e = pairing_effect(_panel(25_000.0), n_perm=0)
+    assert e.estimate == pytest.approx(25_000.0, abs=0.01)
+    assert e.raw_estimate < e.estimate  # uncorrected: the controls, 150 yuan richer, grew more in yuan
+    assert (e.n_used, e.n_control, e.n_trimmed_caliper, e.n_trimmed_no_control) == (12, 12, 0, 0)
+    linear = pairing_effect(_panel(25_000.0), n_perm=0, model="linear")
+    assert linear.estimate == pytest.approx(25_000.0, abs=60)  # a straight line through curved growth: close
 
 
-def test_interval_covers_a_noisy_effect_and_null():
-    for effect in (0.0, 15_000.0):
-        e = pairing_effect(_panel(effect, noise=2_000, seed=3, towns=6, per_town=10), n_boot=300, n_perm=300)
-        assert e.ci_low - 1_000 <= effect <= e.ci_high + 1_000  # controls 1,000 yuan richer: a little bias
-        if effect:
-            assert e.p_value < 0.05
+def test_each_cohort_has_its_own_pre_period():
+    since = {"w0-0": 2020, "w1-2": 2020, "w2-4": 2019}
+    p = _panel(10_000.0, since=since)
+    e = pairing_effect(p, n_perm=0)
+    assert dict(e.cohorts) == {2018: 9, 2019: 1, 2020: 2}
+    assert e.estimate == pytest.approx(10_000.0, abs=0.01)
+    m = matches(p).set_index("code")
+    assert m.loc[list(since), "since"].to_dict() == since
+    d = design_of(p)
+    fit = fit_design(d, neighbors=3, caliper=0.5, within="town_first", model="log")
+    for c in fit.cohorts:
+        assert list(c.cov_years) == list(range(2015, c.since))  # matched on every year before its pairing
+    # a village paired later counts as treated only from its own year on
+    assert set(d.cohort[d.cohort != NEVER]) == {2018, 2019, 2020}
 
 
-def test_fallback_to_the_county_when_a_town_has_no_control():
-    g = _panel(10_000.0)
-    for i in range(1, 8, 2):  # pair every weak village of town t0
-        g.add_edge("s0", f"w0-{i}", since=2018)
-    e = pairing_effect(g, neighbors=1, n_boot=0, n_perm=0)
-    assert e.n_fallback == 8
-    m = matches(g, neighbors=1)
-    assert set(m.loc[m["town_code"] == "t0", "matched_in"]) == {"county"}
+def test_the_effect_is_the_mean_over_post_years():
+    p = _panel(0.0)
+    inc = p.income.copy()
+    for v in p.pairings["weak_code"]:
+        inc.loc[v, [2020, 2021]] += 30_000  # nothing in 2018–19, 30,000 in 2020–21
+    e = pairing_effect(p.with_income(inc), n_perm=0)
+    assert e.estimate == pytest.approx(15_000.0, abs=0.01)
 
 
-def test_pairing_year_sets_each_village_window():
-    g = _panel(0.0)
-    late = "w1-0"
-    g.edges["s1", late]["since"] = 2020
-    g.nodes[late]["income"] = {y: v + (30_000 if y >= 2020 else 0) for y, v in g.nodes[late]["income"].items()}
-    m = matches(g, neighbors=1).set_index("code")
-    assert m.at[late, "since"] == 2020
-    assert m.at[late, "difference"] > 25_000
+def test_trimming_is_counted_and_reported():
+    p = _panel(10_000.0)
+    inc = p.income.copy()
+    inc.loc["w0-0"] = inc.loc["w0-0"] * 0.3  # far poorer than every control: outside the caliper
+    e = pairing_effect(p.with_income(inc), n_perm=0)
+    assert (e.n_trimmed_caliper, e.n_used) == (1, 11)
+    assert matches(p.with_income(inc)).set_index("code").at["w0-0", "status"] == "outside caliper"
+    wide = pairing_effect(p.with_income(inc), n_perm=0, caliper=50)
+    assert wide.n_trimmed_caliper == 0
 
 
-def test_excluded_villages():
-    g = _panel(0.0)
-    g.add_node("m", town_code="t0", county_code="c", income={2016: 90_000, 2017: 90_000, 2018: 90_000})
-    g.add_edge("s0", "m", since=2018)  # a middle village paired: not weak, left out
-    g.add_edge("w0-1", "w0-3", since=2018)  # a weak village leading another: left out as a control
-    e = pairing_effect(g, n_boot=0, n_perm=0)
-    assert e.n_excluded == 2
-    assert e.n_treated == 13
+def test_town_matching_trims_towns_without_controls():
+    p = _panel(10_000.0)
+    extra = pd.DataFrame({"strong_code": "s0", "weak_code": [f"w0-{i}" for i in range(1, 8, 2)], "since": 2018})
+    all_paired = PairingPanel(p.income, p.villages, pd.concat([p.pairings, extra], ignore_index=True), 2017)
+    strict = pairing_effect(all_paired, within="town", n_perm=0)
+    assert strict.n_trimmed_no_control == 8  # every weak village of town t0 is paired
+    m = matches(all_paired, within="town")
+    assert set(m.loc[m["code"].str.startswith("w0-"), "status"]) == {"no control in town"}
+    first = pairing_effect(all_paired, within="town_first", n_perm=0, caliper=5)
+    assert first.n_trimmed_no_control == 0 and first.n_used == 16  # matched in the county instead
+
+
+def test_clustered_standard_error():
+    psi = np.array([1.0, -1.0, 2.0, 0.5, -2.5, 0.0])
+    cluster = np.array([0, 0, 1, 1, 2, 2])
+    se, g = clustered(psi, cluster)
+    sums = np.array([0.0, 2.5, -2.5])
+    assert g == 3 and se == pytest.approx(np.sqrt(3 / 2 * np.sum(sums**2)))
+    assert clustered(np.zeros(3), np.zeros(3, dtype=np.int64)) == (pytest.approx(float("nan"), nan_ok=True), 0)
+
+
+def test_the_clustered_se_agrees_with_a_cluster_jackknife(sample):
+    """The influence decomposition behind the interval, checked against refitting without each town."""
+    d = design_of(sample)
+    fit = fit_design(d, neighbors=3, caliper=0.5, within="town_first", model="log")
+    se, g = clustered(fit.influence, d.town)
+    jack = np.array([fit_design(_without(d, d.town == t), neighbors=3, caliper=0.5, within="town_first",
+                                model="log").estimate for t in np.unique(d.town)])
+    jack_se = float(np.sqrt((g - 1) / g * np.sum((jack - jack.mean()) ** 2)))
+    assert 0.6 < se / jack_se < 1.4, (se, jack_se)
+
+
+def _without(d, drop):
+    """The design without the units in ``drop``."""
+    from dataclasses import replace
+
+    keep = ~drop
+    index = np.cumsum(keep) - 1
+    edges = keep[d.edge_dst]
+    return replace(d, codes=d.codes[keep], town=d.town[keep], county=d.county[keep], income=d.income[keep],
+                   town_log=d.town_log[keep], cohort=d.cohort[keep],
+                   cluster_id={k: v[keep] for k, v in d.cluster_id.items()}, edge_src=d.edge_src[edges],
+                   edge_dst=index[d.edge_dst[edges]], edge_since=d.edge_since[edges])
+
+
+def test_format_p_reports_the_floor_as_a_bound():
+    assert format_p(1 / 1000, 999) == "< 0.001"
+    assert format_p(2 / 1000, 999) == "0.002"
+    assert format_p(1 / 200, 199) == "< 0.005"
+    assert format_p(None, 0) == "not tested"
+
+
+def test_effect_on_the_leading_strong_villages(sample):
+    e = pairing_effect(sample, role="strong", n_perm=0)
+    leaders = set(sample.pairings["strong_code"])
+    assert e.role == "strong" and e.n_treated == len(leaders) and e.p_value is None
+    assert "leading strong villages" in e.summary()
+    assert np.isfinite(e.se)
 
 
 def test_refuses_what_it_cannot_estimate(mini_graph):
     with pytest.raises(InvalidArgument, match="no unpaired weak village"):
-        pairing_effect(pairing_graph(mini_graph), n_boot=0, n_perm=0)
-    g = _panel(0.0)
-    g.remove_edges_from(list(g.edges()))
+        pairing_effect(pairing_graph(mini_graph), n_perm=0)
+    p = _panel(0.0)
+    empty = PairingPanel(p.income, p.villages, p.pairings.iloc[:0], 2017)
     with pytest.raises(InvalidArgument, match="no paired weak village"):
-        pairing_effect(g, n_boot=0, n_perm=0)
+        pairing_effect(empty, n_perm=0)
+    with pytest.raises(InvalidArgument, match="could be matched"):
+        pairing_effect(p, within="town", caliper=1e-9, n_perm=0)
+    g = nx.Graph()
     with pytest.raises(InvalidArgument):
-        pairing_effect(_panel(0.0).to_undirected())
-    for bad in ({"neighbors": 0}, {"n_boot": -1}, {"level": 1.5}, {"rewire_within": "province"}):
+        pairing_effect(g)
+    for bad in ({"neighbors": 0}, {"n_perm": -1}, {"level": 1.5}, {"within": "province"}, {"caliper": 0},
+                {"cluster": "leader"}, {"role": "middle"}):
         with pytest.raises(InvalidArgument):
-            pairing_effect(_panel(0.0), **bad)
+            pairing_effect(p, **bad)
+
+
+def test_summary_words():
+    e = PairingEffect(40_000.0, 1_500.0, 37_000.0, 43_000.0, 24, 25, "town", 0.03, False, 999, 0.95, 41_000.0,
+                      50_000.0, 10_000.0, 89, 80, 6, 3, 0, 59, 45, 4, 0, ((2018, 80),), 2017, 50_000, 3, 0.5, "town",
+                      "weak", 2021)
+    assert "permutation p = 0.03 (999 rewirings)" in e.summary() and not e.summary().startswith("[")
+    assert e.to_dict()["p_text"] == "0.03" and "null_estimates" not in e.to_dict()
 
 
 @pytest.mark.parametrize("within", ["town", "county"])
@@ -202,4 +310,3 @@ def test_rewiring_preserves_degrees(pairing, within):
             sorted((s, pairing.nodes[w]["town_code"]) for s, w in pairing.edges())
     assert sorted(rewired.edges()) != sorted(pairing.edges())
     assert sorted(rewire_pairings(pairing, seed=11, within=within).edges()) == sorted(rewired.edges())
-

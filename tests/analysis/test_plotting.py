@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -15,19 +16,30 @@ import pytest
 
 from partychain.analysis.chains import CHAIN_LEVELS, chain_graph
 from partychain.analysis.coverage import coverage_by_town
+from partychain.analysis.diagnostics import balance_table, event_study, power_analysis
 from partychain.analysis.effect import pairing_effect
+from partychain.analysis.panel import panel_from_graph, synthetic_label
 from partychain.analysis.plotting import (
+    _has_glyphs,
     bar_by_town,
     draw_layers,
     draw_pairing_network,
     find_cjk_font,
+    label_key,
+    place_names,
+    plot_balance,
     plot_effect,
+    plot_event_study,
+    plot_power,
+    town_palette,
     use_cjk_font,
 )
 from partychain.analysis.projections import pairing_graph
 from partychain.errors import InvalidArgument
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+REPO = Path(__file__).resolve().parents[2]
+LABEL = synthetic_label(40_000)
 CODE = re.compile(r"^\d{9,12}( \(\d+\))?$")
 
 
@@ -112,7 +124,77 @@ def test_layers_show_names_with_cjk(mini_graph):
 
 
 def test_effect_plot(pairing):
-    e = pairing_effect(pairing, n_boot=20, n_perm=20)
+    e = pairing_effect(panel_from_graph(pairing, label=LABEL), n_perm=20)
     ax = plot_effect(e, cjk=False)
     assert ax.lines[0].get_xdata()[0] == pytest.approx(e.estimate)
     assert not any(HAN.search(t.get_text()) for t in ax.get_legend().get_texts())
+    assert [t.get_text() for t in ax.figure.texts] == [LABEL]  # the caption says what the data are
+
+
+def test_diagnostic_plots_carry_their_caption(pairing):
+    panel = panel_from_graph(pairing, label=LABEL)
+    for draw in (lambda: plot_event_study(event_study(panel), caption=LABEL, cjk=False),
+                 lambda: plot_balance(balance_table(panel), caption=LABEL),
+                 lambda: plot_power(power_analysis(pairing_effect(panel, n_perm=0)), caption=LABEL),
+                 lambda: draw_pairing_network(pairing, cjk=False, caption=LABEL)):
+        ax = draw()
+        assert [t.get_text() for t in ax.figure.texts] == [LABEL]
+        plt.close("all")
+
+
+def test_the_palette_does_not_repeat_across_towns(pairing):
+    towns = sorted({a["town_code"] for _, a in pairing.nodes(data=True)})
+    assert len(towns) == 28
+    assert len(set(town_palette(len(towns)))) == len(towns)
+    assert len(set(town_palette(200))) == 200
+    ax = draw_pairing_network(pairing, cjk=False, include_isolates=True)
+    colours: dict[tuple, set[str]] = {}
+    nodes = list(pairing)
+    for coll in ax.collections:
+        offsets = coll.get_offsets()
+        faces = coll.get_facecolors()
+        if len(offsets) and len(faces) == len(offsets):
+            for face in faces:
+                colours.setdefault(tuple(face.round(6)), set())
+    assert len(colours) >= len(towns) and len(nodes) == 522
+
+
+def test_without_cjk_a_code_to_name_key_goes_beside_the_chart(pairing):
+    ax = draw_pairing_network(pairing, cjk=False, label_top=5)
+    key = label_key(ax, place_names(pairing))
+    drawn = {m for t in _texts(ax) for m in re.findall(r"\d{9,12}", t)}
+    assert set(key["code"]) == drawn and key["name"].notna().all()
+    assert all(HAN.search(n) for n in key["name"])
+
+
+def test_ci_and_the_image_install_a_cjk_font():
+    for path in (REPO / ".ci" / "run", REPO / "Dockerfile"):
+        text = path.read_text(encoding="utf-8")
+        assert "fonts-noto-cjk" in text, path
+    run = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert run[-1] in readme  # .ci/run still ends with exactly the README's test command
+
+
+def test_a_rendered_chart_uses_a_cjk_font(pairing, tmp_path):
+    """With a CJK font installed (CI and the image install fonts-noto-cjk), place names render in it,
+    with no glyph missing; without one, the labels are codes and the key carries the names."""
+    from matplotlib.font_manager import findfont
+
+    if find_cjk_font() is None:
+        ax = draw_pairing_network(pairing)
+        assert all(CODE.match(t) or HAN.search(t) is None for t in _texts(ax))
+        assert len(label_key(ax, place_names(pairing))) > 0
+        return
+    fig, ax = plt.subplots(figsize=(8, 8), dpi=80)
+    draw_pairing_network(pairing, ax=ax, cjk=True, caption=LABEL)
+    chinese = [t for t in ax.texts if HAN.search(t.get_text())]
+    assert chinese, "no Chinese place name on the chart"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(tmp_path / "net.png")
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+    for t in chinese[:5]:
+        path = findfont(t.get_fontproperties(), fallback_to_default=False)
+        assert _has_glyphs(path), (t.get_text(), path)

@@ -140,18 +140,34 @@ def test_cooperation_graph_matches_shared_units(cooperation, songtao_tables):
     emp = songtao_tables["employment"][["base_id", "household_id"]].drop_duplicates()
     for base, h in emp.itertuples(index=False):
         units[("base", base)][hh_village[h]] += 1
-    expected: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"cooperatives": 0, "bases": 0,
-                                                                           "households": 0})
+    expected: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: {"cooperatives": 0, "bases": 0,
+                                                                             "households": 0, "shared": 0.0})
     for (kind, _), villages in units.items():
         for a, b in combinations(sorted(villages), 2):
             e = expected[(a, b)]
             e["cooperatives" if kind == "cooperative" else "bases"] += 1
             e["households"] += villages[a] + villages[b]
+            e["shared"] += 1 / (len(villages) - 1)
     got = {tuple(sorted((a, b))): d for a, b, d in cooperation.edges(data=True)}
     assert set(got) == set(expected)
     for k, e in expected.items():
-        assert got[k] == {**e, "weight": e["cooperatives"] + e["bases"]}
+        assert {x: got[k][x] for x in ("cooperatives", "bases", "households")} == \
+            {x: e[x] for x in ("cooperatives", "bases", "households")}
+        assert got[k]["shared"] == pytest.approx(e["shared"])
+        assert got[k]["weight"] == got[k]["shared"]  # the default weight is normalised for unit size
     assert cooperation.number_of_nodes() == len(_villages(songtao_tables))
+    # normalised: a village's weighted degree is the number of units it shares with another village
+    shared_units = Counter(v for villages in units.values() if len(villages) > 1 for v in villages)
+    for v in list(cooperation)[:60]:
+        assert cooperation.degree(v, weight="weight") == pytest.approx(shared_units.get(v, 0))
+
+
+def test_cooperation_weight_options(songtao_graph, cooperation):
+    raw = cooperation_graph(songtao_graph, weight="units")
+    assert raw.graph["weight"] == "units"
+    for a, b, d in list(raw.edges(data=True))[:200]:
+        assert d["weight"] == d["cooperatives"] + d["bases"]
+        assert cooperation.edges[a, b]["weight"] <= d["weight"]
 
 
 def test_cooperation_weight_by_households(mini_graph):

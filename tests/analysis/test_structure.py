@@ -13,6 +13,7 @@ import pytest
 from partychain.analysis.projections import cooperation_graph, pairing_graph
 from partychain.analysis.structure import (
     EXACT_BETWEENNESS_MAX,
+    adjusted_mutual_info,
     betweenness,
     centrality,
     communities,
@@ -20,6 +21,7 @@ from partychain.analysis.structure import (
     components,
     cross_town_pairings,
     hub_villages,
+    nmi_baseline,
     normalized_mutual_info,
     partition_labels,
     town_alignment,
@@ -65,6 +67,41 @@ def test_nmi_is_invariant_to_renaming_and_edge_cases():
         normalized_mutual_info([], [])
 
 
+# reference values from scikit-learn 1.9.1, adjusted_mutual_info_score (arithmetic normalisation)
+AMI_REFERENCE = [
+    ([0, 0, 1, 1, 2, 2], [0, 0, 0, 1, 1, 1], 0.2987924581708903),
+    ([0, 0, 0, 1, 1, 1, 2, 2, 3], [0, 0, 1, 1, 2, 2, 3, 3, 3], 0.418672723723539),
+    ([1, 1, 1, 2, 2, 3, 3, 3, 3, 4], [0, 1, 0, 1, 0, 1, 0, 1, 0, 1], -0.17115753903127306),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), AMI_REFERENCE)
+def test_ami_matches_scikit_learn(a, b, expected):
+    assert adjusted_mutual_info(a, b) == pytest.approx(expected, abs=1e-12)
+    assert adjusted_mutual_info(b, a) == pytest.approx(expected, abs=1e-12)
+
+
+def test_ami_is_zero_on_average_for_shuffled_labels():
+    """AMI subtracts the mutual information expected by chance: shuffled labels average about 0."""
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 12, 80).tolist()
+    b = rng.integers(0, 6, 80).tolist()
+    draws = [adjusted_mutual_info(a, rng.permutation(b).tolist()) for _ in range(300)]
+    assert abs(float(np.mean(draws))) < 3 * float(np.std(draws)) / np.sqrt(len(draws)) + 1e-3
+    assert adjusted_mutual_info(a, a) == 1.0
+
+
+def test_nmi_baseline_is_what_chance_gives():
+    # many small parts: NMI is high for unrelated labels, which is what the baseline shows
+    a = [i // 2 for i in range(60)]
+    b = [i % 10 for i in range(60)]
+    mean, q95 = nmi_baseline(a, b, n_perm=100, seed=1)
+    assert 0.4 < mean <= q95 < 1.0
+    assert nmi_baseline(a, b, n_perm=100, seed=1) == (mean, q95)
+    with pytest.raises(InvalidArgument):
+        nmi_baseline(a, b, n_perm=0)
+
+
 def test_centrality_agrees_with_networkx(pairing):
     t = centrality(pairing)
     assert len(t) == pairing.number_of_nodes()
@@ -73,8 +110,14 @@ def test_centrality_agrees_with_networkx(pairing):
         assert t.at[v, "out_degree"] == pairing.out_degree(v)
         assert t.at[v, "in_degree"] == pairing.in_degree(v)
         assert t.at[v, "pagerank"] == pytest.approx(pr[v])
-    # a strong -> weak forest: nothing lies between two villages, cores are 0 or 1
-    assert t["betweenness"].max() == 0
+    # brokerage is read on the undirected graph: a hub lies between each pair of the villages it leads
+    und = nx.betweenness_centrality(pairing.to_undirected())
+    n = pairing.number_of_nodes()
+    for v in list(pairing)[:80]:
+        assert t.at[v, "betweenness"] == pytest.approx(und[v], abs=1e-12)
+        k = pairing.out_degree(v)
+        assert t.at[v, "betweenness"] == pytest.approx(k * (k - 1) / 2 * 2 / ((n - 1) * (n - 2)), abs=1e-12)
+    assert t["betweenness"].max() > 0
     assert set(t["core"]) <= {0, 1}
     degrees = t["degree"].tolist()
     assert degrees == sorted(degrees, reverse=True)
@@ -132,6 +175,12 @@ def test_town_alignment_of_the_sample(songtao_graph, pairing, songtao_tables):
     assert a.share_within_town == pytest.approx(within)
     assert 0 < a.nmi <= 1 and a.modularity_towns > 0.5
     assert a.n_nodes == sum(1 for v in pairing if pairing.degree(v))
+    # the pairing forest's Louvain communities are its stars, i.e. its components, and NMI is read
+    # against shuffled towns: many small communities give a high NMI by chance
+    assert a.communities_are_components and a.n_communities == a.n_components
+    assert a.nmi_baseline > 0.4 and a.nmi > a.nmi_baseline_q95
+    assert 0 < a.ami < a.nmi
+    assert "exactly the connected components" in a.summary()
     # households meet only in their own town's cooperatives and bases: communities are the towns
     cg = cooperation_graph(songtao_graph)
     ca = town_alignment(cg)

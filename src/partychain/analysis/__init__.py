@@ -1,29 +1,42 @@
-"""Network analysis of the party-building graph: plain functions over networkx projections.
+"""Network analysis of the party-building graph and the pairing effect: plain functions over networkx and panels.
 
 * :mod:`~partychain.analysis.projections` — store → networkx: :func:`pairing_graph`,
-  :func:`cooperation_graph`, :func:`org_graph` (named queries only);
-* :mod:`~partychain.analysis.structure` — centrality, components, communities, alignment
-  with towns, hubs, cross-town pairings;
-* :mod:`~partychain.analysis.effect` — the pairing effect: matched difference-in-differences,
-  bootstrap interval, permutation test against rewired pairings;
-* :mod:`~partychain.analysis.candidates` — candidate new pairings with a stated score;
+  :func:`cooperation_graph` (tie strength normalised for unit size), :func:`org_graph`,
+  :func:`village_models` (named queries only);
+* :mod:`~partychain.analysis.structure` — centrality (undirected betweenness for brokerage),
+  components, communities, alignment with towns (NMI beside its shuffled-town baseline, AMI),
+  hubs, cross-town pairings;
+* :mod:`~partychain.analysis.panel` — the income panel (villages × years) the estimators read,
+  from a graph or from plain tables, and the label synthetic data carry;
+* :mod:`~partychain.analysis.effect` — the pairing effect: bias-corrected matching cohort by
+  cohort, town-clustered interval, permutation test against rewired pairings;
+* :mod:`~partychain.analysis.diagnostics` — event study, balance, power, Rosenbaum bounds,
+  spill-over checks, heterogeneity with Holm-adjusted p-values;
+* :mod:`~partychain.analysis.simulate` — simulated panels under named scenarios, for calibration;
+* :mod:`~partychain.analysis.candidates` — candidate new pairings on domain grounds and a rollout
+  that keeps a comparison group;
 * :mod:`~partychain.analysis.export` — GraphML, GEXF and spreadsheet-safe CSV;
 * :mod:`~partychain.analysis.coverage`, :mod:`~partychain.analysis.chains` — tables and graphs
   over :mod:`partychain.services` for the notebooks;
 * :mod:`~partychain.analysis.plotting` — matplotlib drawings (imported on its own, so the rest
   does not need matplotlib).
 
-See ``docs/analysis.md`` for what each measure means and the numbers on the Songtao sample.
+See ``docs/analysis.md`` for the estimand, the assumptions, how to read each measure, and the
+calibration results.
 """
 
 from __future__ import annotations
 
-from .candidates import candidate_pairings
-from .effect import PairingEffect, matches, pairing_effect, rewire_pairings
+from .candidates import candidate_pairings, joint_committee_ties, rollout_plan
+from .diagnostics import balance_table, event_study, heterogeneity, power_analysis, sensitivity, spillover_checks
+from .effect import PairingEffect, format_p, matches, pairing_effect, rewire_pairings
 from .export import flatten_attributes, to_frames, write_csv, write_gexf, write_graphml
-from .projections import cooperation_graph, org_graph, pairing_graph
+from .panel import PairingPanel, panel_from_frames, panel_from_graph, synthetic_label
+from .projections import cooperation_graph, org_graph, pairing_graph, village_models
+from .simulate import SCENARIOS, Scenario, simulate_panel
 from .structure import (
     TownAlignment,
+    adjusted_mutual_info,
     betweenness,
     centrality,
     communities,
@@ -31,13 +44,19 @@ from .structure import (
     components,
     cross_town_pairings,
     hub_villages,
+    nmi_baseline,
     normalized_mutual_info,
     town_alignment,
 )
 
 __all__ = [
+    "SCENARIOS",
     "PairingEffect",
+    "PairingPanel",
+    "Scenario",
     "TownAlignment",
+    "adjusted_mutual_info",
+    "balance_table",
     "betweenness",
     "candidate_pairings",
     "centrality",
@@ -46,16 +65,30 @@ __all__ = [
     "components",
     "cooperation_graph",
     "cross_town_pairings",
+    "event_study",
     "flatten_attributes",
+    "format_p",
+    "heterogeneity",
     "hub_villages",
+    "joint_committee_ties",
     "matches",
+    "nmi_baseline",
     "normalized_mutual_info",
     "org_graph",
     "pairing_effect",
     "pairing_graph",
+    "panel_from_frames",
+    "panel_from_graph",
+    "power_analysis",
     "rewire_pairings",
+    "rollout_plan",
+    "sensitivity",
+    "simulate_panel",
+    "spillover_checks",
+    "synthetic_label",
     "to_frames",
     "town_alignment",
+    "village_models",
     "write_csv",
     "write_gexf",
     "write_graphml",

@@ -6,6 +6,12 @@ the usual desktop fonts) and makes matplotlib use it. Every helper here takes
 ``cjk: bool | None`` (None: ask :func:`use_cjk_font`); without a CJK font, labels are
 division codes and ids instead of Chinese names, never boxes.
 
+Without a CJK font, :func:`label_key` gives the code-to-name key of the codes a chart shows,
+to print beside it. Every helper takes ``caption``: the line under the chart that says what the
+data are — for a synthetic sample, :func:`~partychain.analysis.panel.synthetic_label`
+("synthetic sample, effect of 40,000 yuan planted"). Towns get colours from
+:func:`town_palette`, which does not repeat a colour for up to 60 towns.
+
 The helpers only present: they take graphs and frames computed by the other modules of
 :mod:`partychain.analysis` and return the matplotlib ``Axes`` they drew on.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,19 +34,27 @@ from partychain.errors import InvalidArgument
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .diagnostics import Power
     from .effect import PairingEffect
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "CJK_FAMILIES",
+    "add_caption",
     "bar_by_town",
     "draw_layers",
     "draw_pairing_network",
     "find_cjk_font",
+    "label_key",
     "label_of",
+    "place_names",
+    "plot_balance",
     "plot_effect",
+    "plot_event_study",
+    "plot_power",
     "town_layout",
+    "town_palette",
     "use_cjk_font",
 ]
 
@@ -166,6 +181,83 @@ def _ax(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return new
 
 
+def town_palette(n: int) -> list[tuple[float, float, float, float]]:
+    """``n`` colours, none repeated: matplotlib's tab20, tab20b and tab20c (60 colours), then evenly
+    spaced hues for more.
+
+    >>> pal = town_palette(28)
+    >>> len(pal), len(set(pal))
+    (28, 28)
+    """
+    import matplotlib.pyplot as plt
+
+    if n < 0:
+        raise InvalidArgument(f"n must not be negative, got {n}")
+    base = [tuple(float(x) for x in plt.get_cmap(name)(i)) for name in ("tab20", "tab20b", "tab20c")
+            for i in range(20)]
+    if n <= len(base):
+        return [(c[0], c[1], c[2], c[3]) for c in base[:n]]
+    hsv = plt.get_cmap("hsv")
+    extra = [tuple(float(x) for x in hsv((i * 0.618033988749895) % 1.0)) for i in range(n - len(base))]
+    return [(c[0], c[1], c[2], c[3]) for c in [*base, *extra]]
+
+
+def add_caption(ax: Axes, caption: str | None) -> Axes:
+    """Write ``caption`` (what the data are) under the chart, in the figure's lower left corner.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> _, ax = plt.subplots()
+    >>> [t.get_text() for t in add_caption(ax, "synthetic sample, effect of 40,000 yuan planted").figure.texts]
+    ['synthetic sample, effect of 40,000 yuan planted']
+    """
+    if caption:
+        ax.figure.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=8, style="italic", color="#555555")
+    return ax
+
+
+def place_names(g: nx.Graph) -> dict[str, str]:
+    """Code → Chinese name of every village of a graph and of its towns (``town_code`` → ``town_name``).
+
+    >>> g = nx.Graph()
+    >>> g.add_node("520628101001", name="甲村", town_code="520628101", town_name="盘石镇")
+    >>> place_names(g)
+    {'520628101001': '甲村', '520628101': '盘石镇'}
+    """
+    names: dict[str, str] = {}
+    for v, a in g.nodes(data=True):
+        if isinstance(a.get("name"), str):
+            names[str(v)] = a["name"]
+        if a.get("town_code") is not None and isinstance(a.get("town_name"), str):
+            names[str(a["town_code"])] = a["town_name"]
+    return names
+
+
+_CODE_IN_TEXT = re.compile(r"\b(\d{9}|\d{12})\b")
+
+
+def label_key(ax: Axes, names: Mapping[str, str]) -> pd.DataFrame:
+    """The code-to-name key of every division code written on a chart (texts and tick labels).
+
+    For charts drawn without a CJK font, whose labels are codes: print the key beside the
+    chart (the notebooks do). Columns ``code``, ``name`` (from ``names``, e.g.
+    :func:`place_names`), in code order.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> _, ax = plt.subplots()
+    >>> _ = ax.text(0, 0, "520628101001 (3)")
+    >>> label_key(ax, {"520628101001": "甲村"}).values.tolist()
+    [['520628101001', '甲村']]
+    """
+    texts = [t.get_text() for t in ax.texts]
+    texts += [t.get_text() for t in ax.get_xticklabels()] + [t.get_text() for t in ax.get_yticklabels()]
+    codes = sorted({m for t in texts for m in _CODE_IN_TEXT.findall(t)})
+    return pd.DataFrame({"code": codes, "name": [names.get(c) for c in codes]}, columns=["code", "name"])
+
+
 def town_layout(g: nx.Graph, *, seed: int = 2021, nodes: Iterable[Hashable] | None = None,
                 attr: str = "town_code") -> dict[Hashable, np.ndarray]:
     """Positions that group nodes by town: towns on a grid (code order, row by row), each town's nodes in its cell.
@@ -204,14 +296,16 @@ def town_layout(g: nx.Graph, *, seed: int = 2021, nodes: Iterable[Hashable] | No
 
 def draw_pairing_network(g: nx.DiGraph, *, ax: Axes | None = None, color_by: Literal["town", "class"] = "town",
                          label_top: int = 8, include_isolates: bool = False, seed: int = 2021,
-                         town_labels: bool = True, cjk: bool | None = None, title: str | None = None) -> Axes:
+                         town_labels: bool = True, cjk: bool | None = None, title: str | None = None,
+                         caption: str | None = None) -> Axes:
     """Draw the pairing network grouped by town: colour by town (or class), strong villages large.
 
     Villages are placed with :func:`town_layout`; node size grows with the number of
     partners; edges point strong → weak, cross-town edges drawn darker. The ``label_top``
     villages leading most weak villages are labelled (names with a CJK font, else codes).
     Unpaired villages are left out unless ``include_isolates``. With ``town_labels`` each
-    town's name (or code) is written under its group.
+    town's name (or code) is written under its group. Towns are coloured by
+    :func:`town_palette` (no colour repeats); ``caption`` goes under the chart.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -222,7 +316,6 @@ def draw_pairing_network(g: nx.DiGraph, *, ax: Axes | None = None, color_by: Lit
     >>> [t.get_text() for t in ax.texts]  # the hub, labelled with its code and partners
     ['s (2)']
     """
-    import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
     cjk = _cjk(cjk)
@@ -230,8 +323,7 @@ def draw_pairing_network(g: nx.DiGraph, *, ax: Axes | None = None, color_by: Lit
     nodes = [v for v in g if include_isolates or g.degree(v) > 0]
     pos = town_layout(g, seed=seed, nodes=nodes)
     towns = sorted({str(g.nodes[v].get("town_code")) for v in nodes})
-    cmap = plt.get_cmap("tab20")
-    town_color = {t: cmap(i % 20) for i, t in enumerate(towns)}
+    town_color = dict(zip(towns, town_palette(len(towns)), strict=True))
     colors: list[Any]
     if color_by == "town":
         colors = [town_color[str(g.nodes[v].get("town_code"))] for v in nodes]
@@ -282,12 +374,12 @@ def draw_pairing_network(g: nx.DiGraph, *, ax: Axes | None = None, color_by: Lit
             f": {g.number_of_edges()} pairings, {len(towns)} towns"
     ax.set_title(title)
     ax.set_axis_off()
-    return ax
+    return add_caption(ax, caption)
 
 
 def bar_by_town(frame: pd.DataFrame, *, value: str, ax: Axes | None = None, name_col: str = "town_name",
                 code_col: str = "town_code", cjk: bool | None = None, xlabel: str | None = None,
-                percent: bool = True) -> Axes:
+                percent: bool = True, caption: str | None = None) -> Axes:
     """Horizontal bars of ``value`` per town, sorted, labelled with town names (or codes without a CJK font).
 
     >>> import matplotlib
@@ -311,7 +403,7 @@ def bar_by_town(frame: pd.DataFrame, *, value: str, ax: Axes | None = None, name
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlim(0, 1)
     ax.set_xlabel(xlabel if xlabel is not None else value)
-    return ax
+    return add_caption(ax, caption)
 
 
 def _layered(g: nx.DiGraph, order: Mapping[str, int]) -> nx.DiGraph:
@@ -341,7 +433,8 @@ def _layered(g: nx.DiGraph, order: Mapping[str, int]) -> nx.DiGraph:
 
 
 def draw_layers(g: nx.DiGraph, *, levels: Sequence[str], ax: Axes | None = None, cjk: bool | None = None,
-                edge_label: str | None = None, title: str | None = None, max_labels: int = 60) -> Axes:
+                edge_label: str | None = None, title: str | None = None, max_labels: int = 60,
+                caption: str | None = None) -> Axes:
     """Draw a graph in layers by its ``level`` node attribute (``levels`` bottom to top).
 
     Nodes are labelled with their name (CJK font) or id; people have no name attribute and
@@ -385,30 +478,119 @@ def draw_layers(g: nx.DiGraph, *, levels: Sequence[str], ax: Axes | None = None,
         ax.spines[side].set_visible(False)
     if title:
         ax.set_title(title)
-    return ax
+    return add_caption(ax, caption)
 
 
-def plot_effect(effect: PairingEffect, *, ax: Axes | None = None, cjk: bool | None = None) -> Axes:
-    """The permutation null distribution with the observed estimate and its bootstrap interval.
+def plot_effect(effect: PairingEffect, *, ax: Axes | None = None, cjk: bool | None = None,
+                caption: str | None = None) -> Axes:
+    """The permutation null distribution with the observed estimate and its clustered interval.
+
+    ``caption`` defaults to the effect's ``label`` (what the data are).
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from partychain.analysis.effect import PairingEffect
-    >>> e = PairingEffect(40_000.0, 35_000.0, 45_000.0, 0.001, 89, 59, 3, 0, 50_000.0, 10_000.0, 2017, 50_000,
-    ...                   0.95, 3, 999, 3, "town", 2021, null_estimates=(-1_000.0, 0.0, 1_500.0))
-    >>> len(plot_effect(e, cjk=False).lines)
-    1
+    >>> e = PairingEffect(40_000.0, 1_500.0, 37_000.0, 43_000.0, 24, 25, "town", 0.001, True, 999, 0.95, 41_000.0,
+    ...                   50_000.0, 10_000.0, 89, 87, 0, 2, 0, 59, 55, 9, 0, ((2018, 87),), 2017, 50_000, 3, 0.5,
+    ...                   "town_first", "weak", 2021, label="synthetic sample, effect of 40,000 yuan planted",
+    ...                   null_estimates=(-1_000.0, 0.0, 1_500.0))
+    >>> ax = plot_effect(e, cjk=False)
+    >>> len(ax.lines), [t.get_text() for t in ax.figure.texts]
+    (1, ['synthetic sample, effect of 40,000 yuan planted'])
     """
+    from .effect import format_p
+
     cjk = _cjk(cjk)
     ax = _ax(ax, (8, 4))
     if effect.null_estimates:
         ax.hist(effect.null_estimates, bins=40, color="#bdc3c7",
-                label="rewired pairings (null)" if not cjk else "随机重连结对（零假设）")
+                label="rewired pairings (null)" if not cjk else "随机重连结对（零假设）rewired pairings (null)")
     ax.axvspan(effect.ci_low, effect.ci_high, color="#f5b7b1", alpha=0.5,
-               label=f"{effect.level:.0%} bootstrap CI")
+               label=f"{effect.level:.0%} CI, clustered by {effect.cluster} ({effect.n_clusters} clusters)")
+    p = format_p(effect.p_value, effect.n_perm)
     ax.axvline(effect.estimate, color="#c0392b", lw=2,
-               label=f"estimate {effect.estimate:,.0f}" + (f", p = {effect.p_value:.3g}" if effect.p_value else ""))
-    ax.set_xlabel("yuan per year (DiD)" if not cjk else "元/年（双重差分）")
-    ax.set_ylabel("rewired graphs" if not cjk else "重连次数")
+               label=f"estimate {effect.estimate:,.0f}" + (f", permutation p {p if p.startswith('<') else '= ' + p}"
+                                                           if effect.p_value is not None else ""))
+    ax.set_xlabel("yuan per year (bias-corrected matching)" if not cjk else "元/年（偏差校正匹配）yuan per year")
+    ax.set_ylabel("rewired graphs" if not cjk else "重连次数 rewired graphs")
     ax.legend(fontsize=8, frameon=False)
-    return ax
+    return add_caption(ax, effect.label if caption is None else caption)
+
+
+def plot_event_study(table: pd.DataFrame, *, ax: Axes | None = None, caption: str | None = None,
+                     cjk: bool | None = None) -> Axes:
+    """Effect by year relative to the pairing year (:func:`~partychain.analysis.diagnostics.event_study`),
+    placebo years grey, with their intervals; a dashed line where pairing starts.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = pd.DataFrame({"relative_year": [-1, 0, 1], "placebo": [True, False, False], "estimate": [0.0, 3.0, 4.0],
+    ...                   "ci_low": [-1.0, 2.0, 3.0], "ci_high": [1.0, 4.0, 5.0]})
+    >>> [tuple(map(float, x)) for x in plot_event_study(t, cjk=False).get_lines()[0].get_xydata()]
+    [(-1.0, 0.0)]
+    """
+    cjk = _cjk(cjk)
+    ax = _ax(ax, (8, 4))
+    for placebo, color, label in ((True, "#7f8c8d", "placebo (before pairing)"), (False, "#c0392b", "effect")):
+        part = table[table["placebo"] == placebo]
+        if not len(part):
+            continue
+        x = part["relative_year"].to_numpy(dtype=float)
+        y = part["estimate"].to_numpy(dtype=float)
+        err = np.vstack([y - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - y])
+        ax.errorbar(x, y, yerr=err, fmt="o", color=color, capsize=3, label=label)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.axvline(-0.5, color="#555555", lw=0.8, ls="--")
+    ax.set_xlabel("years since pairing" if not cjk else "结对后年数 years since pairing")
+    ax.set_ylabel("yuan per year" if not cjk else "元/年 yuan per year")
+    ax.set_xticks(sorted({int(x) for x in table["relative_year"]}))
+    ax.legend(fontsize=8, frameon=False)
+    return add_caption(ax, caption)
+
+
+def plot_balance(table: pd.DataFrame, *, ax: Axes | None = None, caption: str | None = None,
+                 threshold: float = 0.1) -> Axes:
+    """Standardised mean differences before and after matching (:func:`~partychain.analysis.diagnostics.balance_table`),
+    one row per covariate, with the ±``threshold`` band.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = pd.DataFrame({"covariate": ["income t-1"], "smd_before": [0.4], "smd_after": [0.02]})
+    >>> [t.get_text() for t in plot_balance(t).get_yticklabels()]
+    ['income t-1']
+    """
+    ax = _ax(ax, (7, max(2.5, 0.35 * len(table) + 1)))
+    y = np.arange(len(table))
+    ax.axvspan(-threshold, threshold, color="#d5f5e3")
+    ax.scatter(table["smd_before"], y, marker="o", facecolors="none", edgecolors="#7f8c8d", label="before matching")
+    ax.scatter(table["smd_after"], y, marker="o", color="#2e86c1", label="after matching")
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, [str(c) for c in table["covariate"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("standardised mean difference (paired − unpaired)")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return add_caption(ax, caption)
+
+
+def plot_power(power: Power, *, ax: Axes | None = None, caption: str | None = None) -> Axes:
+    """The power curve of the design (:func:`~partychain.analysis.diagnostics.power_analysis`) with the
+    minimum detectable effect marked.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from partychain.analysis.diagnostics import Power
+    >>> p = Power(2_900.0, 1_000.0, 24, 0.05, 0.8, 87, 25, ((0.0, 0.05), (2_900.0, 0.8), (5_800.0, 0.99)))
+    >>> len(plot_power(p).lines)
+    3
+    """
+    ax = _ax(ax, (7, 4))
+    curve = power.frame()
+    ax.plot(curve["effect"], curve["power"], color="#2e86c1", marker="o", ms=3)
+    ax.axhline(power.power, color="#7f8c8d", lw=0.8, ls="--")
+    ax.axvline(power.mde, color="#c0392b", lw=1,
+               label=f"smallest effect detected with {power.power:.0%} power: {power.mde:,.0f} yuan/year")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("true effect, yuan per year")
+    ax.set_ylabel(f"power (two-sided, α = {power.alpha:g})")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return add_caption(ax, caption)
