@@ -25,6 +25,9 @@ app = typer.Typer(help="Party building along the industry chain, as a graph.", n
                   pretty_exceptions_enable=False)
 sample_app = typer.Typer(help="Write sample ledgers (synthetic people on real divisions).", no_args_is_help=True)
 app.add_typer(sample_app, name="sample")
+neo4j_app = typer.Typer(help="A local Neo4j Community server without Docker (tools/neo4j-server; needs java and "
+                             "mvn).", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
 # pipes and CI logs get wide tables instead of rich's 80-column default
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
@@ -378,6 +381,55 @@ def export(
         _fail(e)
         return
     _emit([{"file": k, "rows": v} for k, v in counts.items()], Format.table, title=str(out_dir))
+
+
+DataOption = Annotated[Path, typer.Option("--data", help="the server's data directory (Neo4j's home: databases, "
+                                                        "transaction logs, logs)")]
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    data: DataOption,
+    port: Annotated[int, typer.Option(help="Bolt port on the loopback interface (0: a free one)")] = 7687,
+    heap: Annotated[str, typer.Option(help="Java heap of the server (transactions live there)")] = "1g",
+    pagecache: Annotated[str, typer.Option(help="page cache (the store files in memory)")] = "512m",
+    tx_timeout: Annotated[str, typer.Option("--tx-timeout", help="time limit of a transaction that sets none "
+                                                                 "(db.transaction.timeout)")] = "60s",
+) -> None:
+    """Start Neo4j in the background with the password $PARTYCHAIN_NEO4J_PASSWORD; print its Bolt URI."""
+    from partychain import neo4j_server
+
+    try:
+        info = neo4j_server.start(data, port=port, heap=heap, pagecache=pagecache, tx_timeout=tx_timeout)
+    except PartychainError as e:
+        _fail(e)
+        return
+    err.print(f"Neo4j {neo4j_server.NEO4J_VERSION} (pid {info.pid}) serves {info.data}; log: "
+              f"{info.data / neo4j_server.LOG_FILE}")
+    err.print(f"export PARTYCHAIN_NEO4J_URI={info.uri}   # and PARTYCHAIN_NEO4J_PASSWORD as set")
+    out.print(info.uri, highlight=False)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(data: DataOption) -> None:
+    """Stop the server running on DATA (a clean shutdown; the graph stays in DATA)."""
+    from partychain import neo4j_server
+
+    info = neo4j_server.stop(data)
+    err.print(f"stopped the Neo4j server (pid {info.pid}) on {info.data}" if info
+              else f"no Neo4j server runs on {data}")
+
+
+@neo4j_app.command("status")
+def neo4j_status(data: DataOption) -> None:
+    """Print the Bolt URI of the server running on DATA; exit 1 if none runs."""
+    from partychain import neo4j_server
+
+    info = neo4j_server.status(data)
+    if info is None:
+        err.print(f"no Neo4j server runs on {data}")
+        raise typer.Exit(1)
+    out.print(f"{info.uri} (pid {info.pid}, Neo4j {neo4j_server.NEO4J_VERSION}, data {info.data})", highlight=False)
 
 
 def main() -> None:

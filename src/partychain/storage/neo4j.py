@@ -100,6 +100,9 @@ DATASET_ID = "current"
 DATASET_CONSTRAINT = (f"CREATE CONSTRAINT partychain_dataset_id_unique IF NOT EXISTS "
                       f"FOR (n:{DATASET_LABEL}) REQUIRE n.id IS UNIQUE")
 AWAIT_INDEXES_S = 300
+# A load's own transaction time limit: the server's db.transaction.timeout (60 s in the compose
+# file and tools/neo4j-server) is meant for queries, and a client-set limit overrides it.
+LOAD_TIMEOUT_S = 4 * 3600
 
 # --- Neo4j status codes ----------------------------------------------------------
 
@@ -492,7 +495,8 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(WRITE_ACCESS) as session:
             for stmt in [*neo4j_constraints(), DATASET_CONSTRAINT]:
                 session.run(stmt).consume()
-            session.run("CALL db.awaitIndexes($s)", {"s": AWAIT_INDEXES_S}).consume()
+            session.run(neo4j.Query("CALL db.awaitIndexes($s)", timeout=AWAIT_INDEXES_S + 30),
+                        {"s": AWAIT_INDEXES_S}).consume()
 
     def _write_batch(self, tx: neo4j.Transaction, statement: str, rows: Sequence[Mapping[str, Any]]) -> Any:
         """Run one batch inside the load transaction; returns the summary's counters."""
@@ -520,7 +524,8 @@ class Neo4jStore(GraphStore):
         where = f"Neo4j at {self.uri}"
         try:
             with self._session(WRITE_ACCESS) as session:
-                tx = session.begin_transaction(metadata={"app": "partychain", "op": "load", "version": version})
+                tx = session.begin_transaction(metadata={"app": "partychain", "op": "load", "version": version},
+                                               timeout=LOAD_TIMEOUT_S)
                 try:
                     nodes, rels = self._replace(tx, ledger, version, step)
                     info = DatasetInfo(
