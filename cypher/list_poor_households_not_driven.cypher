@@ -9,10 +9,10 @@
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor AND NOT EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) }
-WITH collect({id: h.id, name: h.head_name, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.name AS name, it.village_code AS village_code, it.village_name AS village_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (h:Household)-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND h.poor AND NOT EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) }
+RETURN h.id AS id, h.head_name AS name, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

@@ -98,7 +98,7 @@ def classpath(tool_dir: Path = TOOL_DIR) -> str:
 def java_command(main_class: str, *args: str, heap: str | None = None, tool_dir: Path = TOOL_DIR) -> list[str]:
     """``java [-Xmx] -cp CLASSPATH main_class args`` (``java`` from the PATH: Neo4j 5.26 runs on 17 or 21)."""
     java = _require("java", "Neo4j needs a Java 17 or 21 runtime (apt-get install openjdk-17-jre-headless)")
-    heap_opts = [f"-Xms{heap}", f"-Xmx{heap}"] if heap else []
+    heap_opts = [f"-Xmx{heap}"] if heap else []
     return [java, *heap_opts, "-XX:+UseG1GC", "-cp", classpath(tool_dir), main_class, *args]
 
 
@@ -148,10 +148,11 @@ def _password(password: str | None) -> str:
 
 def start(data: Path, *, port: int = 7687, host: str = "127.0.0.1", password: str | None = None,
           heap: str = "1g", pagecache: str = "512m", tx_timeout: str = "60s", wait_s: float = 300.0,
-          tool_dir: Path = TOOL_DIR) -> ServerInfo:
+          exit_with: int | None = None, tool_dir: Path = TOOL_DIR) -> ServerInfo:
     """Start a server on ``data`` in the background and wait until its Bolt port answers.
 
-    ``port=0`` picks a free port.  Raises :class:`~partychain.errors.StoreError` with the server's
+    ``port=0`` picks a free port; ``exit_with``: a process id whose end stops the server too.
+    Raises :class:`~partychain.errors.StoreError` with the server's
     own message when it does not come up (a port in use, a bad setting), and
     :class:`~partychain.errors.ConfigError` when a server already runs on ``data``.
     """
@@ -162,7 +163,8 @@ def start(data: Path, *, port: int = 7687, host: str = "127.0.0.1", password: st
                           f"`partychain neo4j stop --data {data}` stops it")
     env = {**os.environ, PASSWORD_ENV: _password(password)}
     cmd = java_command(MAIN_CLASS, "--data", str(data), "--host", host, "--port", str(port),
-                       "--tx-timeout", tx_timeout, "--pagecache", pagecache, heap=heap, tool_dir=tool_dir)
+                       "--tx-timeout", tx_timeout, "--pagecache", pagecache,
+                       *(["--exit-with", str(exit_with)] if exit_with else []), heap=heap, tool_dir=tool_dir)
     data.mkdir(parents=True, exist_ok=True)
     log_path = data / LOG_FILE
     with log_path.open("ab") as out:

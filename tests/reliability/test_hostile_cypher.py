@@ -19,7 +19,7 @@ from __future__ import annotations
 import glob
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -151,16 +151,9 @@ def test_hostile_corpus_on_the_store(songtao_graph: EmbeddedStore, baseline: dic
 
 
 @pytest.fixture(scope="module")
-def neo4j_store() -> Iterator[GraphStore]:
-    from partychain.loaders import check_ledger
-    from partychain.settings import Settings
-    from partychain.storage.neo4j import Neo4jStore
-    from partychain.testing import mini_ledger_path
-
-    store = Neo4jStore.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
-    store.load(check_ledger(mini_ledger_path()), source="mini")
-    yield store
-    store.close()
+def neo4j_store(neo4j_graphs: Any) -> GraphStore:
+    """The session's Neo4j server holding the mini ledger (``tests/conftest.py``)."""
+    return neo4j_graphs.holding("mini")
 
 
 @pytest.mark.neo4j

@@ -24,7 +24,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *
  * <pre>
  * PARTYCHAIN_NEO4J_PASSWORD=... java -Xmx2g -cp CLASSPATH partychain.neo4j.PartychainNeo4j \
- *     --data DIR [--host 127.0.0.1] [--port 7687] [--tx-timeout 60s] [--pagecache 512m]
+ *     --data DIR [--host 127.0.0.1] [--port 7687] [--tx-timeout 60s] [--pagecache 512m] [--exit-with PID]
  * </pre>
  *
  * The data directory is Neo4j's home (databases, transaction logs, logs, the written settings
@@ -32,7 +32,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * Authentication is on; the password of the {@code neo4j} user is set from the environment at
  * every start. Prints {@code partychain-neo4j: ready at bolt://HOST:PORT} once Bolt answers
  * (port 0 picks a free one), stops cleanly on SIGTERM or SIGINT (exit 0). Exit 2: bad
- * arguments, no password, or the port already in use.
+ * arguments, no password, or the port already in use. {@code --exit-with PID}: stop cleanly when
+ * that process ends (a test session that dies does not leave its server behind).
  */
 public final class PartychainNeo4j {
     static final String PASSWORD_ENV = "PARTYCHAIN_NEO4J_PASSWORD";
@@ -50,7 +51,7 @@ public final class PartychainNeo4j {
             }
             opts.put(a.substring(2), args[++i]);
         }
-        List<String> known = List.of("data", "host", "port", "tx-timeout", "pagecache");
+        List<String> known = List.of("data", "host", "port", "tx-timeout", "pagecache", "exit-with");
         for (String k : opts.keySet()) {
             if (!known.contains(k)) {
                 fail("unknown option --" + k + " (known: --" + String.join(", --", known) + ")");
@@ -83,6 +84,9 @@ public final class PartychainNeo4j {
                 "dbms.security.allow_csv_import_from_file_urls=false",
                 "db.transaction.timeout=" + opts.get("tx-timeout"),
                 "server.memory.pagecache.size=" + opts.get("pagecache"),
+                // transactions past 70 % of the heap fail (MemoryPoolOutOfMemoryError, rolled back)
+                // instead of taking the server down with an OutOfMemoryError
+                "db.memory.transaction.total.max=" + (Runtime.getRuntime().maxMemory() * 7 / 10),
                 // every load rewrites the graph: keep the transaction logs short
                 "db.tx_log.rotation.retention_policy=2 files",
                 "db.tx_log.rotation.size=64M",
@@ -107,6 +111,10 @@ public final class PartychainNeo4j {
         }));
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> System.exit(0));
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> System.exit(0));
+        if (opts.containsKey("exit-with")) {
+            ProcessHandle.of(Long.parseLong(opts.get("exit-with"))).ifPresentOrElse(
+                    p -> p.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+        }
 
         String version;
         int bolt;
