@@ -11,7 +11,8 @@ parameter that merely looks like Cypher — be inert.  After the whole corpus:
 * no query worker crashed (the guard keeps the known crashers away from the engine);
 * the server is healthy (``/health`` 200) and answers normal queries.
 
-``test_hostile_corpus_on_neo4j`` (marked ``neo4j``) runs the corpus against a Neo4j server.
+``test_hostile_corpus_on_neo4j`` (marked ``neo4j``) runs the corpus against the session's Neo4j server
+holding the same Songtao graph.
 """
 
 from __future__ import annotations
@@ -151,9 +152,9 @@ def test_hostile_corpus_on_the_store(songtao_graph: EmbeddedStore, baseline: dic
 
 
 @pytest.fixture(scope="module")
-def neo4j_store(neo4j_graphs: Any) -> GraphStore:
-    """The session's Neo4j server holding the mini ledger (``tests/conftest.py``)."""
-    return neo4j_graphs.holding("mini")
+def neo4j_store(neo4j_graphs: Any, songtao_path: Any) -> GraphStore:
+    """The session's Neo4j server holding the Songtao sample, like the embedded runs (``tests/conftest.py``)."""
+    return neo4j_graphs.holding("songtao", songtao_path)
 
 
 @pytest.mark.neo4j
