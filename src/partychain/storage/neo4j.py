@@ -182,6 +182,8 @@ def map_error(exc: BaseException, *, timeout_s: float | None = None, where: str 
         if code in MEMORY_CODES or "Java heap space" in msg:
             return QueryError(f"{where} ran out of transaction memory ({code}): {msg}; a load needs a larger "
                               "server heap (docs/neo4j.md: measured sizes)")
+        if code == "Neo.ClientError.Database.DatabaseNotFound":
+            return StoreError(f"{where} has no such database ({code}): {msg}; check PARTYCHAIN_NEO4J_DATABASE")
         if code in UNAVAILABLE_CODES:
             return StoreError(f"{where} is unavailable ({code}): {msg}")
         if code in AUTH_CODES:
@@ -191,7 +193,8 @@ def map_error(exc: BaseException, *, timeout_s: float | None = None, where: str 
     if isinstance(exc, nx.ConfigurationError):
         return ConfigError(f"Neo4j driver configuration: {exc}")
     if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
-        return StoreError(f"{where} is unavailable: {exc}")
+        return StoreError(f"{where} is unavailable: {exc}; is the server running and PARTYCHAIN_NEO4J_URI right? "
+                          "(`partychain neo4j status --data DIR` for a local one)")
     if isinstance(exc, nx.DriverError):
         return StoreError(f"{where} driver error: {exc}")
     return StoreError(f"{where}: {exc}")
