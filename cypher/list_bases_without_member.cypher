@@ -9,10 +9,10 @@
 // example: scope="520628", skip=0, limit=10
 MATCH (b:Base)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (b)-[:LINKS]->(:PartyMember) }
-WITH collect({id: b.id, name: b.name, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.name AS name, it.village_code AS village_code, it.village_name AS village_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (b:Base)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (b)-[:LINKS]->(:PartyMember) }
+RETURN b.id AS id, b.name AS name, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

@@ -9,10 +9,10 @@
 // example: scope="520628", skip=0, limit=10
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND c.demo_point AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }
-WITH collect({id: c.id, name: c.name, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.name AS name, it.village_code AS village_code, it.village_name AS village_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND c.demo_point AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }
+RETURN c.id AS id, c.name AS name, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

@@ -6,7 +6,8 @@
 // params:
 // - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // columns: code, name, unit (the industry's), cooperatives, companies, bases (int),
-//   scale (float: 0.0 when no base), households_employed, person_times (int), ordered by code
+//   scale (float: 0.0 when no base; `+ 0.0` because Neo4j sums no values to the integer 0),
+//   households_employed, person_times (int), ordered by code
 // example: scope="520628"
 MATCH (i:Industry)
 OPTIONAL MATCH (i)<-[:IN_INDUSTRY]-(c:Cooperative)-[:LOCATED_IN]->(cv:Village)
@@ -23,6 +24,6 @@ OPTIONAL MATCH (i)<-[:IN_INDUSTRY]-(eb:Base)-[:LOCATED_IN]->(ev:Village)
 WHERE ev.code STARTS WITH $scope
 OPTIONAL MATCH (eb)<-[e:EMPLOYED_AT]-(h:Household)
 RETURN i.code AS code, i.name AS name, i.unit AS unit, cooperatives, companies, bases,
-       coalesce(scale, 0.0) AS scale, count(DISTINCT h) AS households_employed,
+       coalesce(scale + 0.0, 0.0) AS scale, count(DISTINCT h) AS households_employed,
        coalesce(sum(e.person_times), 0) AS person_times
 ORDER BY code

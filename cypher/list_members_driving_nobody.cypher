@@ -9,10 +9,10 @@
 // example: scope="520628", skip=0, limit=10
 MATCH (m:PartyMember)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (m)-[:DRIVES]->(:Household) }
-WITH collect({id: m.id, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.village_code AS village_code, it.village_name AS village_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (m:PartyMember)-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (m)-[:DRIVES]->(:Household) }
+RETURN m.id AS id, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

@@ -22,12 +22,18 @@ WHERE NOT k.id IN employed
 WITH b, p, v, employed, count(DISTINCT k) AS contracted
 WITH b, p, v, size(employed) + contracted AS households
 WHERE households > 0
-WITH collect({org_id: b.id, org_name: b.name, unit_id: p.id, unit_name: p.name, village_code: v.code,
-              village_name: v.name, households: households}) AS items
-UNWIND items AS it
-RETURN it.org_id AS org_id, it.org_name AS org_name, it.unit_id AS unit_id, it.unit_name AS unit_name,
-       it.village_code AS village_code, it.village_name AS village_name, it.households AS households,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (b:Branch)-[:RUNS]->(p:Company)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND EXISTS { MATCH (:Village)-[:HOLDS_SHARE]->(p) }
+OPTIONAL MATCH (p)-[:BUILDS]->(:Base)<-[:EMPLOYED_AT]-(e:Household)
+WITH total, b, p, v, collect(DISTINCT e.id) AS employed
+OPTIONAL MATCH (p)-[:CONTRACTS]->(:Cooperative)<-[:JOINED]-(k:Household)
+WHERE NOT k.id IN employed
+WITH total, b, p, v, employed, count(DISTINCT k) AS contracted
+WITH total, b, p, v, size(employed) + contracted AS households
+WHERE households > 0
+RETURN b.id AS org_id, b.name AS org_name, p.id AS unit_id, p.name AS unit_name, v.code AS village_code,
+       v.name AS village_name, households AS households, total
 ORDER BY org_id, unit_id
 SKIP $skip
 LIMIT $limit

@@ -17,12 +17,14 @@ WHERE v.code STARTS WITH $scope
 MATCH (h:Household)-[:JOINED]->(c)
 WHERE h.poor
 WITH j, c, v, count(DISTINCT h) AS households
-WITH collect({org_id: j.id, org_name: j.name, unit_id: c.id, unit_name: c.name, village_code: v.code,
-              village_name: v.name, households: households}) AS items
-UNWIND items AS it
-RETURN it.org_id AS org_id, it.org_name AS org_name, it.unit_id AS unit_id, it.unit_name AS unit_name,
-       it.village_code AS village_code, it.village_name AS village_name, it.households AS households,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (j:JointCommittee)-[:LEADS]->(c:Cooperative)-[:LOCATED_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope
+MATCH (h:Household)-[:JOINED]->(c)
+WHERE h.poor
+WITH total, j, c, v, count(DISTINCT h) AS households
+RETURN j.id AS org_id, j.name AS org_name, c.id AS unit_id, c.name AS unit_name, v.code AS village_code,
+       v.name AS village_name, households AS households, total
 ORDER BY org_id, unit_id
 SKIP $skip
 LIMIT $limit

@@ -18,13 +18,15 @@ OPTIONAL MATCH (v:Village)
 WHERE v.code = coalesce(g.seat_code, b.seat_code)
 OPTIONAL MATCH (g)<-[:MEMBER_OF]-(:PartyMember)-[:DRIVES]->(h:Household)
 WITH b, g, v, count(DISTINCT h) AS households
-WITH collect({org_id: b.id, org_name: b.name, unit_id: g.id, unit_name: g.name,
-              village_code: coalesce(g.seat_code, b.seat_code), village_name: v.name,
-              households: households}) AS items
-UNWIND items AS it
-RETURN it.org_id AS org_id, it.org_name AS org_name, it.unit_id AS unit_id, it.unit_name AS unit_name,
-       it.village_code AS village_code, it.village_name AS village_name, it.households AS households,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (g:PartyGroup)-[:UNDER]->(b:Branch)
+WHERE g.kind = 'industry' AND b.kind = 'village' AND coalesce(g.seat_code, b.seat_code) STARTS WITH $scope
+OPTIONAL MATCH (v:Village)
+WHERE v.code = coalesce(g.seat_code, b.seat_code)
+OPTIONAL MATCH (g)<-[:MEMBER_OF]-(:PartyMember)-[:DRIVES]->(h:Household)
+WITH total, b, g, v, count(DISTINCT h) AS households
+RETURN b.id AS org_id, b.name AS org_name, g.id AS unit_id, g.name AS unit_name, coalesce(g.seat_code,
+       b.seat_code) AS village_code, v.name AS village_name, households AS households, total
 ORDER BY org_id, unit_id
 SKIP $skip
 LIMIT $limit

@@ -13,10 +13,13 @@ WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)-[:BUILDS]->(b:Base)
 WITH DISTINCT u, b
 OPTIONAL MATCH (b)-[:LOCATED_IN]->(v:Village)
-WITH collect({id: b.id, name: b.name, owner_id: u.id, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.name AS name, it.owner_id AS owner_id, it.village_code AS village_code,
-       it.village_name AS village_name, size(items) AS total
+WITH count(*) AS total
+MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)-[:BUILDS]->(b:Base)
+WITH DISTINCT total, u, b
+OPTIONAL MATCH (b)-[:LOCATED_IN]->(v:Village)
+RETURN b.id AS id, b.name AS name, u.id AS owner_id, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

@@ -15,10 +15,14 @@ MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(:Cooperative|C
       -[:LINKS]->(m:PartyMember)
 WITH DISTINCT m
 OPTIONAL MATCH (m)-[:LIVES_IN]->(v:Village)
-WITH collect({id: m.id, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.village_code AS village_code, it.village_name AS village_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(:Cooperative|Company)-[:BUILDS]->(:Base)
+      -[:LINKS]->(m:PartyMember)
+WITH DISTINCT total, m
+OPTIONAL MATCH (m)-[:LIVES_IN]->(v:Village)
+RETURN m.id AS id, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

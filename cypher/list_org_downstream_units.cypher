@@ -15,11 +15,16 @@ WITH DISTINCT u
 OPTIONAL MATCH (u)-[:LOCATED_IN]->(v:Village)
 OPTIONAL MATCH (company:Company)
 WHERE company.id = u.id
-WITH collect({id: u.id, name: u.name, type: CASE WHEN company IS NULL THEN 'cooperative' ELSE 'company' END,
-              village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.name AS name, it.type AS type, it.village_code AS village_code,
-       it.village_name AS village_name, size(items) AS total
+WITH count(*) AS total
+MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)
+WITH DISTINCT total, u
+OPTIONAL MATCH (u)-[:LOCATED_IN]->(v:Village)
+OPTIONAL MATCH (company:Company)
+WHERE company.id = u.id
+RETURN u.id AS id, u.name AS name, CASE WHEN company IS NULL THEN 'cooperative' ELSE 'company' END AS type,
+       v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

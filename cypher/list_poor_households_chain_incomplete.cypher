@@ -27,11 +27,23 @@ WITH h, v,
                                <-[:RUNS]-(:Branch) } THEN 'party_org'
        ELSE 'joint_committee'
      END AS breaks_at
-WITH collect({id: h.id, village_code: v.code, village_name: v.name, breaks_at: breaks_at})
-     AS items
-UNWIND items AS it
-RETURN it.id AS id, it.village_code AS village_code, it.village_name AS village_name,
-       it.breaks_at AS breaks_at, size(items) AS total
+WITH count(*) AS total
+MATCH (h:Household)-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND h.poor
+  AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
+                         <-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
+  AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative)
+                         <-[:LEADS]-(:JointCommittee) }
+WITH total, h, v,
+     CASE
+       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember) } THEN 'member'
+       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base) } THEN 'base'
+       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
+                               <-[:RUNS]-(:Branch) } THEN 'party_org'
+       ELSE 'joint_committee'
+     END AS breaks_at
+RETURN h.id AS id, v.code AS village_code, v.name AS village_name, breaks_at AS breaks_at,
+       total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

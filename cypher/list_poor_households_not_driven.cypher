@@ -10,10 +10,10 @@
 // example: scope="520628", skip=0, limit=10
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor AND NOT EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) }
-WITH collect({id: h.id, village_code: v.code, village_name: v.name}) AS items
-UNWIND items AS it
-RETURN it.id AS id, it.village_code AS village_code, it.village_name AS village_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (h:Household)-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope AND h.poor AND NOT EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) }
+RETURN h.id AS id, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip
 LIMIT $limit

@@ -7,17 +7,20 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: code, name, kind ('village' | 'community' | null), town_code, town_name,
 //   total (int: all matches, the same on every row; a page past the end has no rows)
+// ($q = '' spelled out: LadybugDB 0.22 answers false to x CONTAINS '', Neo4j true)
 // example: q="盘信", scope="", skip=0, limit=10
 MATCH (v:Village)
 WHERE v.code STARTS WITH $scope
 OPTIONAL MATCH (v)-[:PART_OF]->(t:Town)
 WITH v, t
-// ($q = '' spelled out: LadybugDB 0.22 answers false to x CONTAINS '', Neo4j true)
 WHERE $q = '' OR v.name CONTAINS $q OR t.name CONTAINS $q
-WITH collect({code: v.code, name: v.name, kind: v.kind, town_code: t.code, town_name: t.name}) AS items
-UNWIND items AS it
-RETURN it.code AS code, it.name AS name, it.kind AS kind, it.town_code AS town_code, it.town_name AS town_name,
-       size(items) AS total
+WITH count(*) AS total
+MATCH (v:Village)
+WHERE v.code STARTS WITH $scope
+OPTIONAL MATCH (v)-[:PART_OF]->(t:Town)
+WITH total, v, t
+WHERE $q = '' OR v.name CONTAINS $q OR t.name CONTAINS $q
+RETURN v.code AS code, v.name AS name, v.kind AS kind, t.code AS town_code, t.name AS town_name, total
 ORDER BY code
 SKIP $skip
 LIMIT $limit

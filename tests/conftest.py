@@ -1,18 +1,34 @@
-"""Shared fixtures: the bundled mini ledger and the Songtao sample, loaded into the real embedded engine."""
+"""Shared fixtures: the bundled mini ledger and the Songtao sample, loaded into the real embedded engine,
+and one Neo4j server per session for the tests marked ``neo4j``.
+
+The Neo4j server: ``PARTYCHAIN_NEO4J_URI`` (with ``PARTYCHAIN_NEO4J_USER`` / ``_PASSWORD``) when set —
+a throwaway server, the tests replace its graph — else the suite starts ``tools/neo4j-server``
+(:mod:`partychain.neo4j_server`) in a temporary directory on a free loopback port with a random
+password, when ``java`` and ``mvn`` are on the PATH, and stops it at the end.  Without either, the
+Neo4j tests skip, or fail when ``PARTYCHAIN_REQUIRE_NEO4J=1`` (``.ci/run`` sets it).  While a
+``neo4j`` test runs, the environment holds the server's URI and password (for code that reads the
+settings and for ``partychain`` subprocesses); other tests never see them.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
-from partychain.loaders import check_ledger
+from partychain.loaders import ValidatedLedger, check_ledger
+from partychain.settings import Settings, get_settings
 from partychain.storage.embedded import EmbeddedStore
 from partychain.testing import mini_ledger_path
+
+NEO4J_TEST_HEAP = "2g"  # a Songtao reload in one transaction needs more than 1 GB (docs/neo4j.md)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,13 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_slow = pytest.mark.skip(reason="slow: run with --run-slow")
-    skip_neo4j = pytest.mark.skip(reason="needs a Neo4j server: set PARTYCHAIN_NEO4J_URI")
     for item in items:
         # markers, not keywords: keywords also hold folder names (tests/neo4j/...)
         if item.get_closest_marker("slow") and not config.getoption("--run-slow"):
             item.add_marker(skip_slow)
-        if item.get_closest_marker("neo4j") and not os.environ.get("PARTYCHAIN_NEO4J_URI"):
-            item.add_marker(skip_neo4j)
 
 
 @pytest.fixture
@@ -83,3 +96,131 @@ def edit_csv() -> Callable[[Path, str, Callable[[pd.DataFrame], pd.DataFrame]], 
         fn(frame).to_csv(path, index=False)
 
     return edit
+
+
+# --- Neo4j ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neo4jServer:
+    """Where the session's Neo4j server answers."""
+
+    uri: str
+    user: str
+    password: str
+
+    def env(self) -> dict[str, str]:
+        return {"PARTYCHAIN_NEO4J_URI": self.uri, "PARTYCHAIN_NEO4J_USER": self.user,
+                "PARTYCHAIN_NEO4J_PASSWORD": self.password}
+
+    def settings(self, **overrides: Any) -> Settings:
+        return Settings(_env_file=None, engine="neo4j", neo4j_uri=self.uri, neo4j_user=self.user,  # type: ignore[call-arg]
+                        neo4j_password=self.password, **overrides)
+
+    def store(self, **overrides: Any) -> Any:
+        from partychain.storage.neo4j import Neo4jStore
+
+        return Neo4jStore.from_settings(self.settings(**overrides))
+
+
+def _no_server(reason: str) -> None:
+    if os.environ.get("PARTYCHAIN_REQUIRE_NEO4J", "") not in ("", "0"):
+        pytest.fail(f"{reason}, and PARTYCHAIN_REQUIRE_NEO4J is set: the Neo4j tests must run", pytrace=False)
+    pytest.skip(f"{reason} (set PARTYCHAIN_NEO4J_URI, or put java and mvn on the PATH)")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """The session's Neo4j server (see the module docstring)."""
+    if os.environ.get("PARTYCHAIN_NEO4J_URI"):
+        yield Neo4jServer(os.environ["PARTYCHAIN_NEO4J_URI"], os.environ.get("PARTYCHAIN_NEO4J_USER", "neo4j"),
+                          os.environ.get("PARTYCHAIN_NEO4J_PASSWORD", ""))
+        return
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        _no_server(f"no Neo4j server: {' and '.join(missing)} not on the PATH")
+    from partychain import neo4j_server as server
+
+    data = tmp_path_factory.mktemp("neo4j-server")
+    password = secrets.token_urlsafe(18)
+    info = server.start(data, port=0, password=password, heap=NEO4J_TEST_HEAP, pagecache="256m",
+                        exit_with=os.getpid())
+    try:
+        yield Neo4jServer(info.uri, "neo4j", password)
+    finally:
+        server.stop(data)
+
+
+@pytest.fixture(autouse=True)
+def _neo4j_environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's URI and password in the environment while a ``neo4j`` test runs."""
+    if request.node.get_closest_marker("neo4j") is None:
+        yield
+        return
+    server: Neo4jServer = request.getfixturevalue("neo4j_server")
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+class Neo4jGraphs:
+    """The session's Neo4j server holding a named dataset, loaded only when another one is there.
+
+    There is one graph per server (Neo4j Community has one user database), so tests that need the
+    mini ledger and tests that need the Songtao sample take turns; :meth:`holding` reloads only
+    when the loaded dataset's fingerprint is not the one asked for.
+    """
+
+    def __init__(self, server: Neo4jServer) -> None:
+        self.server = server
+        self._paths: dict[str, Path] = {"mini": mini_ledger_path()}
+        self._ledgers: dict[str, ValidatedLedger] = {}
+        self._store: Any = None
+
+    def ledger(self, name: str) -> ValidatedLedger:
+        if name not in self._ledgers:
+            self._ledgers[name] = check_ledger(self._paths[name])
+        return self._ledgers[name]
+
+    def holding(self, name: str, path: Path | None = None) -> Any:
+        """A :class:`Neo4jStore` whose graph is the dataset ``name``: "mini", or a ledger at ``path``."""
+        if path is not None:
+            self._paths[name] = path
+        if self._store is None:
+            self._store = self.server.store()
+            others = self._store.run("MATCH (n) WHERE NOT n:_Dataset RETURN count(n) AS n").scalar()
+            ours = self._store.run("OPTIONAL MATCH (d:_Dataset) RETURN count(d) AS n").scalar()
+            if others and not ours:
+                pytest.fail(f"the Neo4j database at {self.server.uri} holds a graph that partychain did not load: "
+                            "refusing to replace it", pytrace=False)
+        ledger = self.ledger(name)
+        info = self._store.dataset()
+        if info is None or info.fingerprint != ledger.fingerprint() or info.source != name:
+            self._store.load(ledger, source=name)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_graphs(neo4j_server: Neo4jServer) -> Iterator[Neo4jGraphs]:
+    """``neo4j_graphs.holding("mini")`` → the server's store with the mini ledger loaded."""
+    graphs = Neo4jGraphs(neo4j_server)
+    yield graphs
+    graphs.close()
+
+
+@pytest.fixture
+def neo4j_mini(neo4j_graphs: Neo4jGraphs) -> Any:
+    """The session's Neo4j store holding the mini ledger (reloaded if another test replaced it)."""
+    return neo4j_graphs.holding("mini")
+
+
+@pytest.fixture
+def neo4j_songtao(neo4j_graphs: Neo4jGraphs, songtao_path: Path) -> Any:
+    """The session's Neo4j store holding the Songtao sample (loaded once unless replaced meanwhile)."""
+    return neo4j_graphs.holding("songtao", songtao_path)

@@ -40,22 +40,41 @@ def auth(role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {KEYS[role]}"} if role in KEYS else {}
 
 
+# Researcher Cypher text in these modules is LadybugDB's dialect and exercises the embedded engine's
+# sandbox (workers, memory limit); on Neo4j it is covered by tests/neo4j and the hostile corpus.
+EMBEDDED_ONLY = frozenset({"test_cypher.py"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keep, drop = [], []
+    for item in items:
+        param = getattr(item, "callspec", None)
+        on_neo4j = param is not None and param.params.get("store") == "neo4j"
+        (drop if on_neo4j and item.path.name in EMBEDDED_ONLY else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def load_mini(path: Path) -> EmbeddedStore:
     store = EmbeddedStore(path)
     store.load(check_ledger(mini_ledger_path()), source="mini")
     return store
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    """The mini ledger in an embedded store of this test module's own."""
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The mini ledger in an embedded store of this test module's own, and on the session's Neo4j server."""
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_graphs").holding("mini")
+        return
     s = load_mini(tmp_path_factory.mktemp("api-graph") / "graph")
     yield s
     s.close()
 
 
 @pytest.fixture(scope="module")
-def app(store: EmbeddedStore) -> FastAPI:
+def app(store: Any) -> FastAPI:
     # A high failure limit: tests that send bad keys must not lock the others out.
     return create_app(store, make_settings(), auth_failures_per_minute=10_000)
 

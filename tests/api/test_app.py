@@ -56,7 +56,11 @@ def _free_port() -> int:
 def test_uvicorn_factory_serves_the_configured_store(store: Any, keys: dict[str, str]) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTYCHAIN_")}
-    env |= {"PARTYCHAIN_DB": str(Path(store.path)), "PARTYCHAIN_API_KEYS": f"{keys['officer']}:officer"}
+    env |= {"PARTYCHAIN_API_KEYS": f"{keys['officer']}:officer"}
+    if store.engine == "neo4j":  # the session's server: its URI and password are in the environment
+        env |= {k: v for k, v in os.environ.items() if k.startswith("PARTYCHAIN_NEO4J_")}
+    else:
+        env["PARTYCHAIN_DB"] = str(Path(store.path))
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "partychain.api.app:create_app",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

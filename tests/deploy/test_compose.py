@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from partychain.neo4j_server import NEO4J_VERSION
+
 yaml = pytest.importorskip("yaml")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +64,7 @@ def test_services(services: dict[str, Any]) -> None:
 
 def test_neo4j_service(services: dict[str, Any]) -> None:
     neo = services["neo4j"]
-    assert neo["image"] == "neo4j:5-community"
+    assert neo["image"] == f"neo4j:{NEO4J_VERSION}-community", "the patch tools/neo4j-server pins and the tests run"
     assert _published(neo) == {7474, 7687}
     env = _env(neo)
     assert env["NEO4J_AUTH"] == "neo4j/${NEO4J_PASSWORD:?set NEO4J_PASSWORD}"

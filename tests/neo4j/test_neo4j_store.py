@@ -5,9 +5,9 @@ Two layers:
 * without a server: the generated write statements (model labels only, values only in
   ``$rows``, clean under Neo4j's own linter), batching, ledger frames → parameter rows,
   driver values → plain Python, Neo4j error codes → partychain errors, lazy connection;
-* ``@pytest.mark.neo4j`` (skipped unless ``PARTYCHAIN_NEO4J_URI`` is set; point it at a
-  throwaway server, the tests replace its graph): the mini ledger loads, counts, checksums
-  and every named query agree with the embedded engine, a failed load leaves the previous
+* ``@pytest.mark.neo4j`` (the session's Neo4j server, ``tests/conftest.py``; the tests replace
+  its graph): the mini ledger loads, counts and checksums
+  agree with the embedded engine (every named query: ``test_parity.py``), a failed load leaves the previous
   dataset, readers see the old graph until the commit, and ``run_readonly`` refuses writes,
   cuts runaway queries and caps rows.
 """
@@ -18,7 +18,6 @@ import dataclasses
 import datetime as dt
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -35,7 +34,6 @@ from neo4j.graph import Graph, Node, Relationship
 from neo4j.graph import Path as NeoPath
 from neo4j.time import Date, DateTime, Duration
 
-from partychain import cypher
 from partychain.errors import ConfigError, QueryError, QueryTimeout, ReadOnlyViolation, StoreError
 from partychain.graph_model import NODES, RELS, graph_properties_of, linter_schema, properties_of
 from partychain.loaders import check_ledger
@@ -43,14 +41,18 @@ from partychain.settings import Settings
 from partychain.storage import open_store
 from partychain.storage.neo4j import (
     DATASET_LABEL,
+    DELETE_BY_ID,
+    DELETE_RELATIONSHIPS,
     Neo4jStore,
     batches,
     cell,
+    existing_statement,
     map_error,
     node_rows,
     node_statement,
     relationship_rows,
     relationship_statement,
+    stray_statement,
     to_python,
     write_statements,
 )
@@ -89,7 +91,8 @@ def test_statement_uses_model_identifiers_and_only_rows_parameter(name: str) -> 
         assert f"CREATE (a)-[r:{rtype}]->(b)" in text
         assert text.endswith(" SET r = row.props") == bool(properties_of(RELS[rtype]))
     else:
-        assert text == f"UNWIND $rows AS row CREATE (n:{name}) SET n = row"
+        key = NODES[name].KEY
+        assert text == f"UNWIND $rows AS row MERGE (n:{name} {{{key}: row.{key}}}) SET n = row"
 
 
 def test_every_label_and_endpoint_pair_has_a_statement() -> None:
@@ -116,6 +119,9 @@ def test_generated_statements_pass_neo4j_linter() -> None:
     if node is None or not (LINT_DIR / "node_modules" / "@neo4j-cypher").exists():
         pytest.skip("Neo4j's Cypher linter is not installed (tests/cypher installs it)")
     queries = dict(write_statements())
+    queries.update({f"existing {label}": existing_statement(label) for label in NODES})
+    queries.update({"delete by id": DELETE_BY_ID, "delete relationships": DELETE_RELATIONSHIPS,
+                    "stray": stray_statement()})
     schema = linter_schema()
     schema["labels"].append(DATASET_LABEL)
     proc = subprocess.run([node, str(lint)], check=False, cwd=LINT_DIR, capture_output=True, text=True, timeout=300,
@@ -326,50 +332,10 @@ def test_load_takes_a_validated_ledger() -> None:
 
 # --- against a server ------------------------------------------------------------------------
 
-PARAMS: dict[str, list[Any]] = {
-    "scope": ["520628", "520628101", "520628102002"],
-    "code": ["520628101001", "520628"],
-    "org_id": ["JC-1", "BR-1"],
-    "household_id": ["HH-1"],
-    "skip": [0],
-    "limit": [100],
-}
-
-
-def _canonical(v: Any) -> Any:
-    if isinstance(v, float):
-        return round(v, 9)
-    if isinstance(v, list):
-        return [_canonical(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _canonical(x) for k, x in v.items()}
-    return v
-
-
-def _records(store: Any, name: str, params: dict[str, Any]) -> list[str]:
-    recs = store.named(name, **params).records()
-    if name == "count_nodes":  # labels(n) is a one-element list on Neo4j; the manifest is Neo4j's own
-        recs = [{**r, "label": r["label"][0] if isinstance(r["label"], list) else r["label"]} for r in recs]
-        recs = [r for r in recs if r["label"] != DATASET_LABEL]
-    return sorted(json.dumps(_canonical(r), sort_keys=True, ensure_ascii=False) for r in recs)
-
-
 @pytest.fixture(scope="module")
-def server() -> Neo4jStore:
-    store = Neo4jStore.from_settings(Settings(engine="neo4j", neo4j_uri=os.environ["PARTYCHAIN_NEO4J_URI"]))
-    res = store.run(f"MATCH (n) WHERE NOT n:{DATASET_LABEL} RETURN count(n) AS n, "
-                    f"EXISTS {{ MATCH (d:{DATASET_LABEL}) }} AS partychain")
-    n, ours = res.rows[0]
-    if n and not ours:
-        pytest.skip("the Neo4j database holds a graph that partychain did not load: refusing to replace it")
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def loaded(server: Neo4jStore, mini_ledger: Any) -> Neo4jStore:
-    server.load(mini_ledger, source="mini")
-    return server
+def loaded(neo4j_graphs: Any) -> Neo4jStore:
+    """The session's server holding the mini ledger (it refuses a graph partychain did not load)."""
+    return neo4j_graphs.holding("mini")
 
 
 @pytest.mark.neo4j
@@ -384,15 +350,6 @@ class TestServer:
 
     def test_checksum_matches_embedded(self, loaded: Neo4jStore, mini_graph: Any) -> None:
         assert loaded.checksum() == mini_graph.checksum()
-
-    @pytest.mark.parametrize("name", cypher.names())
-    def test_named_query_matches_embedded(self, name: str, loaded: Neo4jStore, mini_graph: Any) -> None:
-        wanted = cypher.get(name).parameters
-        unknown = [p for p in wanted if p not in PARAMS]
-        assert not unknown, f"add example values for {unknown} to PARAMS"
-        for i in range(max([len(PARAMS[p]) for p in wanted] or [1])):
-            params = {p: PARAMS[p][min(i, len(PARAMS[p]) - 1)] for p in wanted}
-            assert _records(loaded, name, params) == _records(mini_graph, name, params), params
 
     def test_nodes_in_results_match_embedded(self, loaded: Neo4jStore, mini_graph: Any) -> None:
         q = ("MATCH (h:Household {id: $id})-[r:LIVES_IN]->(v:Village) "
@@ -409,7 +366,7 @@ class TestServer:
 
         def failing(self: Neo4jStore, tx: Any, statement: str, rows: Any) -> Any:
             calls["n"] += 1
-            if calls["n"] == 12:  # midway: old graph deleted, some labels written
+            if calls["n"] == 12:  # midway: old relationships deleted, some labels written
                 raise RuntimeError("injected failure")
             return real(self, tx, statement, rows)
 
@@ -451,7 +408,7 @@ class TestServer:
         t.start()
         try:
             assert midway.wait(60)
-            reader = Neo4jStore.from_settings(Settings(engine="neo4j", neo4j_uri=os.environ["PARTYCHAIN_NEO4J_URI"]))
+            reader = Neo4jStore.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
             assert reader.counts() == counts  # the delete and the first batches are not visible
             assert reader.dataset() == info
             reader.close()

@@ -11,7 +11,8 @@ parameter that merely looks like Cypher — be inert.  After the whole corpus:
 * no query worker crashed (the guard keeps the known crashers away from the engine);
 * the server is healthy (``/health`` 200) and answers normal queries.
 
-``test_hostile_corpus_on_neo4j`` (marked ``neo4j``) runs the corpus against a Neo4j server.
+``test_hostile_corpus_on_neo4j`` (marked ``neo4j``) runs the corpus against the session's Neo4j server
+holding the same Songtao graph.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import glob
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -151,16 +152,9 @@ def test_hostile_corpus_on_the_store(songtao_graph: EmbeddedStore, baseline: dic
 
 
 @pytest.fixture(scope="module")
-def neo4j_store() -> Iterator[GraphStore]:
-    from partychain.loaders import check_ledger
-    from partychain.settings import Settings
-    from partychain.storage.neo4j import Neo4jStore
-    from partychain.testing import mini_ledger_path
-
-    store = Neo4jStore.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
-    store.load(check_ledger(mini_ledger_path()), source="mini")
-    yield store
-    store.close()
+def neo4j_store(neo4j_graphs: Any, songtao_path: Any) -> GraphStore:
+    """The session's Neo4j server holding the Songtao sample, like the embedded runs (``tests/conftest.py``)."""
+    return neo4j_graphs.holding("songtao", songtao_path)
 
 
 @pytest.mark.neo4j

@@ -7,10 +7,10 @@ the generated pages, :mod:`.serve` the HTTP API.
 
 from __future__ import annotations
 
-from . import docs, graph, ledger, serve
+from . import docs, graph, ledger, neo4j, serve
 from .base import app
 
-__all__ = ["app", "docs", "graph", "ledger", "main", "serve"]
+__all__ = ["app", "docs", "graph", "ledger", "main", "neo4j", "serve"]
 
 
 def main() -> None:
