@@ -15,6 +15,7 @@ from .problems import problem_responses
 from .routes_linkage import labelled
 from .routing import ApiRoute
 from .schemas import (
+    ActivityDays,
     CooperativeDetail,
     DownstreamPage,
     HouseholdRecord,
@@ -121,6 +122,16 @@ def people(q: Annotated[str, Query(min_length=2, max_length=32, description="par
     items = [{"_label": r.pop("label"), **r} for r in rows]
     return {"items": items, "total": total,
             "next_cursor": encode_cursor(end, list_id=list_id, version=version) if rows and end < total else None}
+
+
+@router.get("/activity-days", response_model=ActivityDays)
+def activity_days(scope: ScopeQuery, store: StoreDep, _: ResearcherDep,
+                  year: Annotated[int | None, Query(ge=1921, le=2100, description="the year (default: the latest "
+                                                    "with an activity day in the division)")] = None) -> dict[str, Any]:
+    """Which party branches seated in a division held their monthly activity day (党员活动日) in every month of a
+    year, with the months each held one in."""
+    services.check_scope(store, scope)
+    return {"scope": scope, **services.activity_days(store, scope, year=year)}
 
 
 @router.get("/search", response_model=VillagePage)

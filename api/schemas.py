@@ -172,11 +172,15 @@ class ModelCounts(BaseModel):
 
 Chain = create_model(
     "Chain",
-    __doc__="One leadership chain of a household (党员带农户 ← 基地联党员 ← 合作社建基地 ← 支部办合作社 ← 联合党委).",
+    __doc__=("One leadership chain of a household (党员带农户 ← 基地联党员 ← 合作社建基地 ← 支部办合作社 ← 联合建党委); "
+             "complete when org_id is set."),
     member_id=_ref("PartyMember", " who drives the household"), base_id=_ref("Base", " linked to the member"),
     owner_id=(str | None, Field(None, description="id of the Cooperative or Company that builds the base")),
-    branch_id=_ref("Branch", " running the owner"), general_branch_id=_ref("GeneralBranch", " above the branch"),
-    joint_committee_id=_ref("JointCommittee", " above the branch, or leading the cooperative directly"))
+    org_id=(str | None, Field(None, description="id of the party organization that runs (a Branch) or leads "
+                                                "(a JointCommittee) the owner; null where the chain breaks")),
+    general_branch_id=_ref("GeneralBranch", " above the organization"),
+    joint_committee_id=_ref("JointCommittee", " that is, or is above, the organization"),
+    town_committee_id=_ref("TownCommittee", " above the organization"))
 
 
 class Chains(BaseModel):
@@ -331,6 +335,17 @@ IndustryTotals = record_model(
     companies=_count("companies in scope working in it"), bases=_count("bases in scope working in it"),
     scale=_opt(float, "the bases' summed scale, in the industry's unit"),
     households_employed=_count("households employed at those bases"), person_times=_count("their person-times"))
+
+
+class ActivityDays(BaseModel):
+    """Branches holding their monthly activity day (党员活动日) in a year."""
+
+    scope: str
+    year: int | None = Field(description="the year counted (null: no activity day recorded in the division)")
+    covered: int = Field(description="branches with an activity day in each of the twelve months")
+    total: int = Field(description="party branches seated in the division")
+    ratio: float | None = Field(description="covered / total (null when total is 0)")
+    months: dict[str, int] = Field(description="per branch id, the months of the year with an activity day")
 
 
 class VillagePage(Page[VillageRecord]):  # type: ignore[valid-type]

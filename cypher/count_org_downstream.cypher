@@ -10,9 +10,9 @@
 // columns: orgs, cooperatives, companies, bases, members, households, poor_households (all int)
 // No row for an unknown id.
 // example: org_id="JC-1"
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
-OPTIONAL MATCH (o:GeneralBranch|Branch|PartyGroup)-[:UNDER*1..8]->(r)
+OPTIONAL MATCH (o:TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)-[:UNDER*1..8]->(r)
 WITH r, count(DISTINCT o) AS orgs
 OPTIONAL MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(c:Cooperative)
 WITH r, orgs, count(DISTINCT c) AS cooperatives

@@ -3,15 +3,15 @@
 // cooperatives and companies it runs (RUNS, from a branch) or leads (LEADS, from a joint committee).
 // params:
 // - $org_id: id; required
-// columns: id, name, level ('joint_committee' | 'general_branch' | 'branch' | 'group'), kind,
-//   seat_code, seat_name, parent_id, parent_name, secretary_id (a PartyMember id),
+// columns: id, name, level (county_committee | town_committee | joint_committee | general_branch | branch |
+//   group), kind, seat_code, seat_name, parent_id, parent_name, secretary_id (a PartyMember id),
 //   covers (list of village codes), children (int), members (int: MEMBER_OF),
 //   units (list of Cooperative/Company ids it runs or leads)
 // No row for an unknown id.
 // example: org_id="BR-1"
-MATCH (o:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (o:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE o.id = $org_id
-OPTIONAL MATCH (o)-[:UNDER]->(parent:JointCommittee|GeneralBranch|Branch)
+OPTIONAL MATCH (o)-[:UNDER]->(parent:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch)
 OPTIONAL MATCH (seat:County|Town|Village)
 WHERE seat.code = o.seat_code
 WITH o, parent, seat
@@ -19,7 +19,7 @@ OPTIONAL MATCH (secretary:PartyMember)-[:HEADS]->(o)
 WITH o, parent, seat, min(secretary.id) AS secretary_id
 OPTIONAL MATCH (o)-[:COVERS]->(cv:Village)
 WITH o, parent, seat, secretary_id, collect(DISTINCT cv.code) AS covers
-OPTIONAL MATCH (child:GeneralBranch|Branch|PartyGroup)-[:UNDER]->(o)
+OPTIONAL MATCH (child:TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)-[:UNDER]->(o)
 WITH o, parent, seat, secretary_id, covers, count(DISTINCT child) AS children
 OPTIONAL MATCH (m:PartyMember)-[:MEMBER_OF]->(o)
 WITH o, parent, seat, secretary_id, covers, children, count(DISTINCT m) AS members

@@ -25,7 +25,7 @@ WITH v, t, incomes, cooperatives, companies, bases, count(h) AS households,
      count(CASE WHEN h.poor THEN 1 END) AS poor_households
 OPTIONAL MATCH (m:PartyMember)-[:LIVES_IN]->(v)
 WITH v, t, incomes, cooperatives, companies, bases, households, poor_households, count(m) AS members
-OPTIONAL MATCH (o:JointCommittee|GeneralBranch|Branch|PartyGroup)-[:COVERS]->(v)
+OPTIONAL MATCH (o:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)-[:COVERS]->(v)
 WITH v, t, incomes, cooperatives, companies, bases, households, poor_households, members,
      count(DISTINCT o) AS covering_orgs
 OPTIONAL MATCH (v)-[:PAIRED_WITH]->(weak:Village)

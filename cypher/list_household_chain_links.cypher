@@ -3,10 +3,12 @@
 //   hop 'member'           a = member driving the household (DRIVES), b = the household
 //   hop 'base'             a = member, b = base linked to it (LINKS)
 //   hop 'owner'            a = base, b = cooperative or company that built it (BUILDS)
-//   hop 'branch'           a = owner, b = branch running it (RUNS)
-//   hop 'general_branch'   a = branch, b = GeneralBranch above it (UNDER*1..8)
-//   hop 'joint_committee'  a = branch, b = JointCommittee above it (UNDER*1..8)
-//   hop 'leads'            a = cooperative, b = JointCommittee leading it (LEADS)
+//   hop 'org'              a = owner, b = party organization that runs it (RUNS, from a branch) or
+//                          leads it (LEADS, from a joint committee)
+//   hop 'general_branch'   a = org, b = GeneralBranch above it (UNDER*1..8)
+//   hop 'joint_committee'  a = org, b = JointCommittee above it (UNDER*1..8), or the org itself
+//                          when it is a joint committee (UNDER*0..8)
+//   hop 'town_committee'   a = org, b = TownCommittee above it (UNDER*1..8)
 // Only links on a path from the household are listed. Every part is a plain MATCH anchored on the
 // household's key (an OPTIONAL MATCH becomes a hash join over the whole relationship table in
 // LadybugDB 0.22: docs/benchmarks.md, "leadership chains").
@@ -29,20 +31,21 @@ MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(b:Base)<-[:BUILDS]-(o)
 WHERE h.id = $household_id
 RETURN 'owner' AS hop, b.id AS a, o.id AS b
 UNION ALL
-MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(o)<-[:RUNS]-(br:Branch)
+MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(o)<-[:RUNS|LEADS]-(r)
 WHERE h.id = $household_id
-RETURN 'branch' AS hop, o.id AS a, br.id AS b
+RETURN 'org' AS hop, o.id AS a, r.id AS b
 UNION ALL
 MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
-      <-[:RUNS]-(br:Branch)-[:UNDER*1..8]->(g:GeneralBranch)
+      <-[:RUNS|LEADS]-(r)-[:UNDER*1..8]->(g:GeneralBranch)
 WHERE h.id = $household_id
-RETURN 'general_branch' AS hop, br.id AS a, g.id AS b
+RETURN 'general_branch' AS hop, r.id AS a, g.id AS b
 UNION ALL
 MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
-      <-[:RUNS]-(br:Branch)-[:UNDER*1..8]->(j:JointCommittee)
+      <-[:RUNS|LEADS]-(r)-[:UNDER*0..8]->(j:JointCommittee)
 WHERE h.id = $household_id
-RETURN 'joint_committee' AS hop, br.id AS a, j.id AS b
+RETURN 'joint_committee' AS hop, r.id AS a, j.id AS b
 UNION ALL
-MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(o:Cooperative)<-[:LEADS]-(lj:JointCommittee)
+MATCH (h:Household)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
+      <-[:RUNS|LEADS]-(r)-[:UNDER*1..8]->(t:TownCommittee)
 WHERE h.id = $household_id
-RETURN 'leads' AS hop, o.id AS a, lj.id AS b
+RETURN 'town_committee' AS hop, r.id AS a, t.id AS b

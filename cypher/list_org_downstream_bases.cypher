@@ -8,13 +8,13 @@
 // columns: id, name, owner_id (the cooperative or company that BUILDS it), village_code, village_name,
 //   total (int: all of them, the same on every row; a page past the end has no rows)
 // example: org_id="JC-1", skip=0, limit=10
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)-[:BUILDS]->(b:Base)
 WITH DISTINCT u, b
 OPTIONAL MATCH (b)-[:LOCATED_IN]->(v:Village)
 WITH count(*) AS total
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)-[:BUILDS]->(b:Base)
 WITH DISTINCT total, u, b

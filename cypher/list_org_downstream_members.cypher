@@ -9,14 +9,14 @@
 // columns: id, village_code, village_name (where the member lives),
 //   total (int: all of them, the same on every row; a page past the end has no rows)
 // example: org_id="JC-1", skip=0, limit=10
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(:Cooperative|Company)-[:BUILDS]->(:Base)
       -[:LINKS]->(m:PartyMember)
 WITH DISTINCT m
 OPTIONAL MATCH (m)-[:LIVES_IN]->(v:Village)
 WITH count(*) AS total
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(:Cooperative|Company)-[:BUILDS]->(:Base)
       -[:LINKS]->(m:PartyMember)

@@ -8,7 +8,7 @@
 // columns: id, name, type ('cooperative' | 'company'), village_code, village_name,
 //   total (int: all of them, the same on every row; a page past the end has no rows)
 // example: org_id="JC-1", skip=0, limit=10
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)
 WITH DISTINCT u
@@ -16,7 +16,7 @@ OPTIONAL MATCH (u)-[:LOCATED_IN]->(v:Village)
 OPTIONAL MATCH (company:Company)
 WHERE company.id = u.id
 WITH count(*) AS total
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)
 WITH DISTINCT total, u

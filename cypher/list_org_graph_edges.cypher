@@ -10,11 +10,11 @@
 // columns: source_id, rel ('UNDER' | 'COVERS' | 'LEADS' | 'RUNS' | 'BUILDS' | 'LOCATED_IN'),
 //   target_id (strings; villages by code, everything else by id); unordered
 // example: scope="520628102"
-MATCH (c:GeneralBranch|Branch|PartyGroup)-[:UNDER]->(p:JointCommittee|GeneralBranch|Branch)
+MATCH (c:TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)-[:UNDER]->(p:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch)
 WHERE coalesce(c.seat_code, '') STARTS WITH $scope
 RETURN c.id AS source_id, 'UNDER' AS rel, p.id AS target_id
 UNION ALL
-MATCH (o:JointCommittee|GeneralBranch|Branch|PartyGroup)-[:COVERS]->(v:Village)
+MATCH (o:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)-[:COVERS]->(v:Village)
 WHERE v.code STARTS WITH $scope
 RETURN o.id AS source_id, 'COVERS' AS rel, v.code AS target_id
 UNION ALL

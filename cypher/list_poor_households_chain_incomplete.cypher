@@ -1,10 +1,9 @@
 // Gap list behind poor_chain_complete: poor households living in a division none of whose
-// leadership chains (see list_household_chains) reaches a JointCommittee, paged in id order,
-// with where the furthest chain stops:
+// leadership chains (see list_household_chains) is complete, paged in id order, with where the
+// furthest chain stops:
 //   'member'          no member drives the household
 //   'base'            its members are linked to no base
 //   'party_org'       no branch runs, and no joint committee leads, the bases' owners
-//   'joint_committee' the branches running the owners are under no joint committee
 // Heads' names are personal data, kept in the personal-data store (by id), not in the graph.
 // params:
 // - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
@@ -16,31 +15,17 @@
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor
   AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
-                         <-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
-  AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative)
-                         <-[:LEADS]-(:JointCommittee) }
-WITH h, v,
-     CASE
-       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember) } THEN 'member'
-       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base) } THEN 'base'
-       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
-                               <-[:RUNS]-(:Branch) } THEN 'party_org'
-       ELSE 'joint_committee'
-     END AS breaks_at
+                         <-[:RUNS|LEADS]-() }
 WITH count(*) AS total
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor
   AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
-                         <-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
-  AND NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative)
-                         <-[:LEADS]-(:JointCommittee) }
+                         <-[:RUNS|LEADS]-() }
 WITH total, h, v,
      CASE
        WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember) } THEN 'member'
        WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base) } THEN 'base'
-       WHEN NOT EXISTS { MATCH (h)<-[:DRIVES]-(:PartyMember)<-[:LINKS]-(:Base)<-[:BUILDS]-(:Cooperative|Company)
-                               <-[:RUNS]-(:Branch) } THEN 'party_org'
-       ELSE 'joint_committee'
+       ELSE 'party_org'
      END AS breaks_at
 RETURN h.id AS id, v.code AS village_code, v.name AS village_name, breaks_at AS breaks_at,
        total

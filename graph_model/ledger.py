@@ -31,13 +31,20 @@ from .nodes import (
     Household,
     Industry,
     JointCommittee,
+    Meeting,
     PartyMember,
     ReportedFigure,
     Source,
     Village,
+    WorkRule,
 )
 from .properties import PropertySpec, properties_of
-from .relationships import Contracts, Drives, EmployedAt, HoldsShare, Joined, Links, PairedWith
+from .relationships import Adopted, Contracts, Drives, EmployedAt, HoldsShare, Joined, Links, PairedWith, Under
+
+_UNDER: dict[str, tuple[str, ...]] = {}
+for _child, _parent in Under.ENDPOINTS:
+    _UNDER[_child] = (*_UNDER.get(_child, ()), _parent)
+_ORGS = tuple(ORG_LEVEL_LABELS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,17 +198,18 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="party_orgs", zh="党组织", kind="nodes", ledger_unique_id=True,
-        description="Party organizations: joint committees, general branches, branches, groups.",
+        description=("Party organizations, one tree from the county committee (县委) through town committees "
+                     "(乡镇党委), joint committees (联合党委) and general branches (党总支) to branches (党支部) "
+                     "and groups (党小组)."),
         label_column="level", label_map=MappingProxyType(ORG_LEVEL_LABELS), key="id",
         columns=(
             prop(JointCommittee, "id"),
             prop(JointCommittee, "name"),
             prop(JointCommittee, "level", required=True),
             _plain("kind", "flavour of the level (see the node types)", zh=("类型",)),
-            ref("parent_id", ("JointCommittee", "GeneralBranch", "Branch"),
-                "the organization this one is under", rel="UNDER", zh=("上级组织", "上级编号"),
-                by_label={lab: ("JointCommittee", "GeneralBranch", "Branch")
-                          for lab in ("GeneralBranch", "Branch", "PartyGroup")}),
+            ref("parent_id", tuple(dict.fromkeys(p for ps in _UNDER.values() for p in ps)),
+                "the organization this one is under (of a higher level; empty only for the county committee)",
+                rel="UNDER", zh=("上级组织", "上级编号"), by_label=_UNDER),
             ref("seat_code", ("County", "Town", "Village"), "division code where the organization sits",
                 zh=("驻地代码", "所在地代码")),
             ref("covers", _VILLAGE, "villages the organization covers", rel="COVERS", many=True,
@@ -285,7 +293,7 @@ TABLES: tuple[Table, ...] = (
                 zh=("所在村代码", "村代码")),
             ref("dam_area_id", ("DamArea",), "dam area the base is in", rel="LOCATED_IN", zh=("坝区编号",)),
             ref("industry", ("Industry",), "industry code", rel="IN_INDUSTRY", required=True, zh=("产业",)),
-            prop(Base, "scale"), prop(Base, "unit"),
+            prop(Base, "scale"), prop(Base, "unit"), prop(Base, "planned_scale"), prop(Base, "annual_output"),
         ),
     ),
     Table(
@@ -381,12 +389,42 @@ TABLES: tuple[Table, ...] = (
         description="Figures published by authorities, to check against the ledger.",
         columns=(
             prop(ReportedFigure, "metric"), prop(ReportedFigure, "value"), prop(ReportedFigure, "unit"),
+            prop(ReportedFigure, "qualifiers"), prop(ReportedFigure, "wording"),
             ref("scope_code", ("County", "Town", "Village"), "division the figure is about", rel="ABOUT",
                 required=True, zh=("范围代码",)),
             prop(ReportedFigure, "as_of"),
             prop(Source, "title", column="source_title", required=True, node="Source"),
+            prop(Source, "author", column="source_author", node="Source"),
+            prop(Source, "affiliation", column="source_affiliation", node="Source"),
+            prop(Source, "published_at", column="source_published_at", node="Source"),
             prop(Source, "publisher", node="Source"),
             prop(Source, "url", column="source_url", node="Source"),
+            prop(Source, "note", column="source_note", node="Source"),
+        ),
+    ),
+    Table(
+        name="work_rules", zh="工作制度", kind="nodes", label="WorkRule", key="code",
+        description="Work rules of party organizations (民主议事, 党员评议, 联系群众, 考核评价 ...).",
+        columns=(prop(WorkRule, "code"), prop(WorkRule, "kind"), prop(WorkRule, "name")),
+    ),
+    Table(
+        name="org_work_rules", zh="党组织工作制度", kind="links", rel="ADOPTED", source="org_id", target="rule_code",
+        unique_together=("org_id", "rule_code"),
+        description="The work rules each party organization has adopted.",
+        columns=(
+            ref("org_id", _ORGS, "the party organization", required=True, zh=("组织编号", "党组织编号")),
+            ref("rule_code", ("WorkRule",), "the work rule", required=True, zh=("制度代码",)),
+            prop(Adopted, "since"),
+        ),
+    ),
+    Table(
+        name="meetings", zh="组织生活", kind="nodes", label="Meeting",
+        key_from=("org_id", "kind", "date"), unique_together=("org_id", "kind", "date"),
+        description="Meetings of party life held: 党员活动日, 三会一课 (党员大会, 支委会, 党小组会, 党课), 组织生活会.",
+        columns=(
+            ref("org_id", _ORGS, "the party organization that held it", rel="HELD", outgoing=False, required=True,
+                zh=("组织编号", "党组织编号")),
+            prop(Meeting, "kind"), prop(Meeting, "date"), prop(Meeting, "attendance"),
         ),
     ),
 )

@@ -18,15 +18,19 @@ from .enums import (
     BranchKind,
     CooperativeKind,
     DivisionLevel,
+    FigureQualifier,
     Gender,
     GeneralBranchKind,
     JointCommitteeKind,
+    MeetingKind,
     MemberRole,
     OrgLevel,
     PartyGroupKind,
+    TownCommitteeKind,
     TownKind,
     Unit,
     VillageKind,
+    WorkRuleKind,
 )
 from .meta import Prop
 
@@ -122,6 +126,30 @@ class PartyOrg(Node):
     LEVEL: ClassVar[OrgLevel]
 
 
+class CountyCommittee(PartyOrg):
+    LEVEL: ClassVar[OrgLevel] = OrgLevel.county_committee
+    ZH: ClassVar[str] = "县委"
+    DESCRIPTION: ClassVar[str] = "The county party committee (县委): the root of the county's party-organization tree."
+    id: Annotated[str, _ORG_ID]
+    name: Annotated[str, _NAME]
+    level: Annotated[OrgLevel, _ORG_LEVEL]
+    seat_code: Annotated[str | None, _SEAT] = None
+
+
+class TownCommittee(PartyOrg):
+    LEVEL: ClassVar[OrgLevel] = OrgLevel.town_committee
+    ZH: ClassVar[str] = "乡镇党委"
+    DESCRIPTION: ClassVar[str] = ("A town's, township's or subdistrict's party committee (乡镇党委, 街道党工委), "
+                                  "under the county committee; village branches and joint-village committees "
+                                  "sit under it.")
+    id: Annotated[str, _ORG_ID]
+    name: Annotated[str, _NAME]
+    level: Annotated[OrgLevel, _ORG_LEVEL]
+    kind: Annotated[TownCommitteeKind | None, Prop("town (镇党委), township (乡党委) or subdistrict (街道党工委)",
+                                                   zh=("类型",))] = None
+    seat_code: Annotated[str | None, _SEAT] = None
+
+
 class JointCommittee(PartyOrg):
     LEVEL: ClassVar[OrgLevel] = OrgLevel.joint_committee
     ZH: ClassVar[str] = "联合党委"
@@ -192,8 +220,15 @@ class Base(Node):
     id: Annotated[str, Prop("ledger-wide unique id", zh=("编号", "ID"), example="BS-520628-0001")]
     name: Annotated[str, _NAME]
     scale: Annotated[float | None, Field(ge=0, le=1_000_000_000),
-                     Prop("size in the base's unit (mu planted, sticks, birds, head)", zh=("规模",))] = None
+                     Prop("size in the base's unit (mu planted, sticks, birds, head): what stands at the base",
+                          zh=("规模",))] = None
     unit: Annotated[Unit | None, Prop("unit of scale: mu, stick, bird or head", zh=("单位",))] = None
+    planned_scale: Annotated[float | None, Field(ge=0, le=1_000_000_000),
+                             Prop("planned size in the base's unit (a planting project's planned mu: 规划)",
+                                  zh=("规划规模", "规划面积"))] = None
+    annual_output: Annotated[float | None, Field(ge=0, le=1_000_000_000),
+                             Prop("output per year in the base's unit (pigs marketed a year: 年出栏)",
+                                  zh=("年产量", "年出栏"))] = None
 
 
 class Industry(Node):
@@ -255,23 +290,60 @@ class ReportedFigure(Node):
     metric: Annotated[str, Prop("metric name (see `partychain figures`)", zh=("指标",), example="joint_committees")]
     value: Annotated[float, Prop("published value", zh=("数值",), example=2)]
     unit: Annotated[str | None, Prop("unit of the value", zh=("单位",))] = None
+    qualifiers: Annotated[list[FigureQualifier], Prop(
+        "how the figure is to be compared, from the source's wording: exact, at_least (余), planned (规划), "
+        "can_reach (可达), per_year (年出栏); several may hold", zh=("限定", "口径"), example="at_least")] = []
+    wording: Annotated[str | None, Prop("the source's own words for the figure", zh=("原文",),
+                                        example="规划种植项目60万余亩")] = None
     scope_code: Annotated[str, Prop("division the figure is about", zh=("范围代码",), example="520628")]
     as_of: Annotated[dt.date, Prop("date the figure refers to", zh=("截至日期", "日期"), not_future=True)]
 
 
 class Source(Node):
     ZH: ClassVar[str] = "来源"
-    DESCRIPTION: ClassVar[str] = "A publication reported figures come from."
+    DESCRIPTION: ClassVar[str] = "A publication reported figures come from, cited as it was published."
     id: Annotated[str, Prop("derived from the title")]
-    title: Annotated[str, Prop("title of the publication", zh=("来源", "来源标题"))]
+    title: Annotated[str, Prop("title of the publication, exactly as published", zh=("来源", "来源标题"))]
+    author: Annotated[str | None, Prop("author as published", zh=("作者",))] = None
+    affiliation: Annotated[str | None, Prop("the author's organization as published", zh=("作者单位",))] = None
+    published_at: Annotated[str | None, Prop("date and time of publication as published (ISO 8601, local time)",
+                                             zh=("发布时间",), example="2021-04-08T15:17:35")] = None
     publisher: Annotated[str | None, Prop("who published it", zh=("发布单位",))] = None
     url: Annotated[str | None, Prop("where it was published", zh=("链接",))] = None
+    note: Annotated[str | None, Prop("what the publication says of itself (本站原创 ...)", zh=("备注",))] = None
+
+
+# --- party life ------------------------------------------------------------------
+
+
+class WorkRule(Node):
+    KEY: ClassVar[str] = "code"
+    KEY_SPACE: ClassVar[str] = "work_rule"
+    ZH: ClassVar[str] = "工作制度"
+    DESCRIPTION: ClassVar[str] = ("A work rule of party organizations (民主议事, 党员评议, 联系群众, 考核评价, ...); "
+                                  "a rule the source does not name has kind other and its own name.")
+    code: Annotated[str, Prop("short code of the rule, unique in the ledger", zh=("代码", "编码"),
+                              example="democratic_deliberation")]
+    kind: Annotated[WorkRuleKind, Prop("which rule", zh=("类型", "制度"))]
+    name: Annotated[str | None, Prop("name of the rule (required for kind other)", zh=("名称",))] = None
+
+
+class Meeting(Node):
+    ZH: ClassVar[str] = "组织生活"
+    DESCRIPTION: ClassVar[str] = ("A meeting of party life a party organization held: the monthly activity day "
+                                  "(党员活动日), the three meetings and one lesson (三会一课), an organizational-life "
+                                  "meeting.")
+    id: Annotated[str, Prop("`{org_id}-{kind}-{date}`")]
+    kind: Annotated[MeetingKind, Prop("which meeting", zh=("类型", "会议类型"))]
+    date: Annotated[dt.date, Prop("when it was held", zh=("日期", "召开日期"), not_future=True)]
+    attendance: Annotated[int | None, Field(ge=0, le=100_000),
+                          Prop("members who attended", zh=("参加人数", "出席人数"))] = None
 
 
 NODE_TYPES: tuple[type[Node], ...] = (
-    County, Town, Village, DamArea, JointCommittee, GeneralBranch, Branch, PartyGroup,
-    Cooperative, Company, Base, Industry, PartyMember, Household, CollectiveIncome,
-    ReportedFigure, Source,
+    County, Town, Village, DamArea, CountyCommittee, TownCommittee, JointCommittee, GeneralBranch, Branch,
+    PartyGroup, Cooperative, Company, Base, Industry, PartyMember, Household, CollectiveIncome,
+    ReportedFigure, Source, WorkRule, Meeting,
 )
 NODES: dict[str, type[Node]] = {n.label(): n for n in NODE_TYPES}
 PARTY_ORG_LABELS: tuple[str, ...] = tuple(n.label() for n in NODE_TYPES if issubclass(n, PartyOrg))

@@ -19,6 +19,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .enums import aliases_of, labels_of
 from .meta import Prop
 
 ScalarType = Literal["string", "int", "float", "bool", "date"]
@@ -57,6 +58,25 @@ class PropertySpec:
     ge: float | None
     le: float | None
     meta: Prop
+    enum_type: type[Enum] | None = None  # the enum behind ``enum``: its labels and variants
+
+    def aliases(self) -> dict[str, str]:
+        """Every spelling a ledger may use for an enum value → the value (empty for other properties)."""
+        return aliases_of(self.enum_type) if self.enum_type is not None else {}
+
+    def labels(self) -> dict[str, tuple[str, ...]]:
+        """Enum value → its Chinese labels and variants (empty for other properties)."""
+        return labels_of(self.enum_type) if self.enum_type is not None else {}
+
+    def accepted(self) -> str:
+        """The accepted values of an enum property with their labels, for error messages and the dictionary.
+
+        >>> from partychain.graph_model import NODES, properties_of
+        >>> properties_of(NODES["PartyMember"])["gender"].accepted()
+        'male (男, M) | female (女, F)'
+        """
+        labels = self.labels()
+        return " | ".join(f"{v} ({', '.join(labels[v])})" if labels.get(v) else v for v in self.enum or ())
 
     @property
     def personal(self) -> str | None:
@@ -121,8 +141,9 @@ def _spec(name: str, field: FieldInfo) -> PropertySpec:
     scalar, enum = _scalar(inner)
     meta = next((m for m in field.metadata if isinstance(m, Prop)), Prop(""))
     ge, le = _constraints([*nested, *field.metadata])
+    enum_type = inner if isinstance(inner, type) and issubclass(inner, Enum) else None
     return PropertySpec(name=name, type=scalar, is_list=is_list, required=field.is_required(),
-                        enum=enum, ge=ge, le=le, meta=meta)
+                        enum=enum, ge=ge, le=le, meta=meta, enum_type=enum_type)
 
 
 @cache

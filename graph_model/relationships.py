@@ -11,9 +11,11 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .enums import ContractKind, HeadRole, PairingKind
+from .enums import ORG_RANK, ContractKind, HeadRole, PairingKind
 from .meta import Prop
-from .nodes import PARTY_ORG_LABELS
+from .nodes import NODE_TYPES, PARTY_ORG_LABELS, PartyOrg
+
+ORG_TYPES = tuple(n for n in NODE_TYPES if issubclass(n, PartyOrg))
 
 Endpoints = tuple[tuple[str, str], ...]
 
@@ -37,11 +39,18 @@ class PartOf(Relationship):
     DESCRIPTION: ClassVar[str] = "Administrative nesting; a dam area lies in a town."
 
 
+def _under() -> Endpoints:
+    """(child, parent) label pairs of the org tree: a parent is of a higher level than its child."""
+    return tuple((child.label(), parent.label()) for child in ORG_TYPES for parent in ORG_TYPES
+                 if ORG_RANK[parent.LEVEL] < ORG_RANK[child.LEVEL])
+
+
 class Under(Relationship):
     TYPE: ClassVar[str] = "UNDER"
-    ENDPOINTS: ClassVar[Endpoints] = _pairs(("GeneralBranch", "Branch", "PartyGroup"),
-                                            ("JointCommittee", "GeneralBranch", "Branch"))
-    DESCRIPTION: ClassVar[str] = "A party organization is led by its parent organization."
+    ENDPOINTS: ClassVar[Endpoints] = _under()
+    DESCRIPTION: ClassVar[str] = ("A party organization is led by its parent organization, of a higher level: the "
+                                  "tree runs from the county committee through town committees, joint committees "
+                                  "and general branches to branches and groups.")
 
 
 class Covers(Relationship):
@@ -157,6 +166,20 @@ class PairedWith(Relationship):
     kind: Annotated[PairingKind | None, Prop("strong_weak or twinning", zh=("类型",))] = None
 
 
+class Adopted(Relationship):
+    TYPE: ClassVar[str] = "ADOPTED"
+    ENDPOINTS: ClassVar[Endpoints] = _pairs(PARTY_ORG_LABELS, ("WorkRule",))
+    DESCRIPTION: ClassVar[str] = "A party organization has adopted a work rule (工作制度)."
+    since: Annotated[int | None, Field(ge=1921, le=2100), Prop("year adopted", zh=("建立年份", "起始年份"),
+                                                               not_future=True)] = None
+
+
+class Held(Relationship):
+    TYPE: ClassVar[str] = "HELD"
+    ENDPOINTS: ClassVar[Endpoints] = _pairs(PARTY_ORG_LABELS, ("Meeting",))
+    DESCRIPTION: ClassVar[str] = "A party organization held a meeting of party life."
+
+
 class HasIncome(Relationship):
     TYPE: ClassVar[str] = "HAS_INCOME"
     ENDPOINTS: ClassVar[Endpoints] = (("Village", "CollectiveIncome"),)
@@ -179,6 +202,6 @@ class About(Relationship):
 REL_TYPES: tuple[type[Relationship], ...] = (
     PartOf, Under, Covers, Leads, Runs, Heads, Builds, Contracts, HoldsShare, LocatedIn,
     InIndustry, Links, MemberOf, LivesIn, Drives, Joined, EmployedAt, PairedWith, HasIncome,
-    FromSource, About,
+    FromSource, About, Adopted, Held,
 )
 RELS: dict[str, type[Relationship]] = {r.TYPE: r for r in REL_TYPES}

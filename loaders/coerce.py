@@ -164,7 +164,7 @@ def _plain_lists(s: pd.Series) -> pd.Series | None:
     keep = pc.not_equal(flat, "")
     counts = np.bincount(pc.list_parent_indices(parts).filter(keep).to_numpy(), minlength=len(arr))
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
-    lists = pa.ListArray.from_arrays(offsets, flat.filter(keep))
+    lists = pa.ListArray.from_arrays(offsets, flat.filter(keep).cast(pa.string()))
     return pd.Series(pd.arrays.ArrowExtensionArray(lists), index=s.index)
 
 
@@ -184,11 +184,36 @@ CONVERTERS: dict[str, Callable[[pd.Series], Converted]] = {
 """A text-column converter for every scalar type of the model (``graph_model.SCALARS``; a test keeps them equal)."""
 
 
+def canonical(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Enum cells (or lists of them) with every accepted spelling (``男``, ``M``, ``male``) made the value;
+    cells that match none are left as they are, for the range check to name.
+
+    >>> canonical(pd.Series(["男", "F", None, "x"]), {"男": "male", "f": "female", "F": "female"}).tolist()
+    ['male', 'female', None, 'x']
+    """
+    def one(x: str) -> str:
+        return aliases.get(x, aliases.get(x.casefold(), x))
+
+    if not aliases or not len(values):
+        return values
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_list(values.dtype.pyarrow_dtype):
+        return pd.Series([[one(str(x)) for x in xs] if xs is not None else None for xs in values.tolist()],
+                         index=values.index, dtype=object)
+    sample = values.dropna()
+    if len(sample) and isinstance(sample.iloc[0], list | np.ndarray):
+        return values.map(lambda xs: [one(str(x)) for x in xs] if isinstance(xs, list | np.ndarray) else xs)
+    uniq = {u: one(u) for u in sample.unique() if isinstance(u, str)}
+    return pd.Series([uniq.get(x, x) if isinstance(x, str) else None for x in values], index=values.index,
+                     dtype=object)
+
+
 def convert(s: pd.Series, spec: PropertySpec) -> Converted:
-    """Convert one text column according to a property spec (type only; ranges are checked later)."""
-    if spec.is_list:
-        return to_list(s)
-    return CONVERTERS[spec.type](s)
+    """Convert one text column according to a property spec (type only; ranges are checked later); enum
+    values written as one of their labels (``男``, ``订单``, ``党支部``) become the value."""
+    conv = to_list(s) if spec.is_list else CONVERTERS[spec.type](s)
+    if spec.enum_type is not None:
+        return Converted(canonical(conv.values, spec.aliases()), conv.bad, conv.reason)
+    return conv
 
 
 def current_year(today: dt.date | None) -> int:

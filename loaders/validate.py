@@ -41,7 +41,7 @@ from partychain.graph_model import (
 from partychain.graph_model.codes import CODE_LENGTHS, PARENT_LEVEL
 from partychain.graph_model.properties import PropertySpec
 
-from .coerce import convert, current_year
+from .coerce import canonical, convert, current_year
 from .problems import Problem
 from .read import RawLedger, RawTable, clip
 
@@ -308,11 +308,21 @@ def _convert_table(t: RawTable, col: _Collector, year_now: int) -> _Typed:
         if c.prop is None and c.ref is None and c.name != table.label_column:
             for lab in table.labels:
                 spec = _label_model_spec(lab, c.name)
-                if spec is None or not spec.enum:
+                if spec is None:
+                    has = ((label == lab).to_numpy() & values[c.name].notna().to_numpy())
+                    for i in np.flatnonzero(has):
+                        col.add(Problem(t.table.name, int(t.rows[i]), c.name,
+                                        f"a {lab} has no {c.name}: {clip(str(frame[c.name].iloc[i]))!r} is ignored",
+                                        severity="warning", file=t.file))
+                    continue
+                if not spec.enum:
                     continue
                 rows = (label == lab).to_numpy() & values[c.name].notna().to_numpy()
+                if rows.any():
+                    mapped = canonical(values[c.name][rows], spec.aliases())
+                    values[c.name] = values[c.name].astype(object).mask(pd.Series(rows, index=frame.index), mapped)
                 bad = rows & ~values[c.name].isin(spec.enum).to_numpy()
-                col.cells(t, c.name, bad, f"not a valid kind for a {lab} (expected {' | '.join(spec.enum)})",
+                col.cells(t, c.name, bad, f"not a valid kind for a {lab}: expected {spec.accepted()}",
                           frame[c.name])
     key = None
     if table.key:
@@ -334,10 +344,11 @@ def _check_range(t: RawTable, c: Column, v: pd.Series, col: _Collector, year_now
             for i, val in bad_idx.items():
                 pos = t.frame.index.get_loc(i)
                 col.add(Problem(t.table.name, int(t.rows[pos]), c.name,
-                                f"{val!r} is not one of {' | '.join(spec.enum)}", value=str(val), file=t.file))
+                                f"{val!r} is not a known value: expected {spec.accepted()}", value=str(val),
+                                file=t.file))
         else:
             bad = v.notna().to_numpy() & ~v.isin(spec.enum).to_numpy()
-            col.cells(t, c.name, bad, f"not one of {' | '.join(spec.enum)}", v)
+            col.cells(t, c.name, bad, f"not a known value: expected {spec.accepted()}", v)
         return
     if spec.type not in ("int", "float", "date"):
         return
@@ -529,6 +540,8 @@ def _resolve(tt: _Typed, c: Column, reg: _Registry, col: _Collector) -> _Resolve
     pos, codes, sel, found, row_labels = pos[keep], codes[keep], sel[keep], found[keep], row_labels[keep]
     # allowed (row label, target label) pairs, checked for the whole column at once
     allowed = np.zeros((len(_LABELS), len(_LABELS)), dtype=bool)
+    # a row, or a referenced row, whose level is invalid has its own problem already: no second one here
+    allowed[_LABEL_INDEX[""], :] = allowed[:, _LABEL_INDEX[""]] = True
     for rl_i, rl in enumerate(_LABELS):
         ok_targets = ref.by_label.get(rl, ()) if ref.by_label is not None else ref.targets
         for tl in ok_targets:
@@ -641,6 +654,23 @@ def _check_unique_together(tt: _Typed, col: _Collector, reg: _Registry | None = 
                             f"duplicate row: same {', '.join(cols)} as row {lookup.loc[k]}", file=tt.raw.file))
 
 
+def _check_work_rules(tt: _Typed, col: _Collector) -> None:
+    other = (tt.values["kind"] == "other").fillna(False).to_numpy(dtype=bool)
+    col.cells(tt.raw, "name", other & tt.values["name"].isna().to_numpy(),
+              "a work rule of kind other needs its name (the rules the source names have their own kinds)")
+
+
+def _check_org_tree(tt: _Typed, col: _Collector) -> None:
+    """Every organization but the county committee sits under another (a warning: the tree is then cut)."""
+    top = (tt.label == NODES["CountyCommittee"].label()).to_numpy()
+    known = (tt.label != "").to_numpy()
+    orphan = known & ~top & tt.values["parent_id"].isna().to_numpy()
+    for i in np.flatnonzero(orphan):
+        col.add(Problem(tt.table.name, int(tt.rows[i]), "parent_id",
+                        "no parent organization: the organization is not in the tree under the county committee "
+                        "(its chains report no town committee)", severity="warning", file=tt.raw.file))
+
+
 def _check_pairings(tt: _Typed, col: _Collector) -> None:
     s = tt.values["strong_code"].astype(str)
     w = tt.values["weak_code"].astype(str)
@@ -701,6 +731,8 @@ def validate_ledger(raw: RawLedger, *, today: dt.date | None = None) -> Validate
     _check_members(typed["members"], col)
     _check_households(typed["households"], col)
     _check_pairings(typed["pairings"], col)
+    _check_work_rules(typed["work_rules"], col)
+    _check_org_tree(typed["party_orgs"], col)
     _check_base_units(typed, col)
     _check_same_county(typed, reg, col)
 

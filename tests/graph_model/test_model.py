@@ -19,11 +19,11 @@ def test_schema_names_are_the_published_ones() -> None:
     assert {n.label() for n in gm.NODE_TYPES} == {
         "County", "Town", "Village", "DamArea", "JointCommittee", "GeneralBranch", "Branch", "PartyGroup",
         "Cooperative", "Company", "Base", "PartyMember", "Household", "CollectiveIncome", "ReportedFigure",
-        "Source", "Industry"}
+        "Source", "Industry", "CountyCommittee", "TownCommittee", "WorkRule", "Meeting"}
     assert {r.TYPE for r in gm.REL_TYPES} == {
         "PART_OF", "UNDER", "COVERS", "LEADS", "RUNS", "HEADS", "BUILDS", "CONTRACTS", "HOLDS_SHARE",
         "LOCATED_IN", "IN_INDUSTRY", "LINKS", "MEMBER_OF", "LIVES_IN", "DRIVES", "JOINED", "EMPLOYED_AT",
-        "PAIRED_WITH", "HAS_INCOME", "FROM_SOURCE", "ABOUT"}
+        "PAIRED_WITH", "HAS_INCOME", "FROM_SOURCE", "ABOUT", "ADOPTED", "HELD"}
 
 
 def test_relationship_endpoints_use_model_labels() -> None:
@@ -94,7 +94,7 @@ def test_one_scalar_registry_serves_every_layer() -> None:
 
 
 def test_levels_map_to_labels_through_the_enums() -> None:
-    labels = ("JointCommittee", "GeneralBranch", "Branch", "PartyGroup")
+    labels = ("CountyCommittee", "TownCommittee", "JointCommittee", "GeneralBranch", "Branch", "PartyGroup")
     assert {lv.value: lab for lv, lab in zip(gm.enums.OrgLevel, labels, strict=True)} == gm.ORG_LEVEL_LABELS
     assert gm.DIVISION_LEVEL_LABELS == {"county": "County", "town": "Town", "village": "Village"}
     assert {gm.KEY_SPACES[d] for d in gm.DIVISION_LABELS} == {"division"}

@@ -41,8 +41,8 @@ CASES = [
     ("members", 0, "org_id", "BR-99", "does not exist"),
     ("members", 0, "org_id", "CO-1", "which is a Cooperative"),
     ("cooperatives", 0, "run_by", "JC-1", "which is a JointCommittee"),
-    ("cooperatives", 0, "kind", "collective", "not one of farmer | specialized"),
-    ("party_orgs", 0, "kind", "area", "not a valid kind for a JointCommittee"),
+    ("cooperatives", 0, "kind", "collective", "not a known value: expected farmer (农民合作社, 合作社) | specialized"),
+    ("party_orgs", 3, "kind", "area", "not a valid kind for a JointCommittee"),
     ("divisions", 3, "code", "52062810100", "a village code has 12 digits"),
     ("divisions", 3, "code", "520628102009", "does not lie inside its parent"),
     ("households", 0, "size", "four", "not a whole number"),
@@ -77,16 +77,16 @@ def test_broken_cell_is_reported_with_table_row_column(mini_copy: Path, edit_csv
     assert p.row == row + 2  # header is row 1 in the file
 
 
-def test_cycle_in_org_tree(mini_copy: Path, edit_csv: Edit) -> None:
+def test_a_cycle_in_the_org_tree_is_refused_by_the_level_rule(mini_copy: Path, edit_csv: Edit) -> None:
+    """A parent is of a higher level than its child (the UNDER endpoints), so no cycle can be written."""
     def cycle(f: pd.DataFrame) -> pd.DataFrame:
         f.loc[f["id"] == "GB-1", "parent_id"] = "BR-1"  # BR-1 is under GB-1
         return f
 
     edit_csv(mini_copy, "party_orgs", cycle)
     found = problems_of(mini_copy)
-    hit = [p for p in found if "cycle" in p.reason]
-    assert hit and hit[0].column == "parent_id" and hit[0].table == "party_orgs"
-    assert "GB-1" in hit[0].reason and "BR-1" in hit[0].reason
+    hit = [p for p in found if p.column == "parent_id" and "BR-1" in p.reason]
+    assert hit and hit[0].table == "party_orgs" and "GeneralBranch" in hit[0].reason, found
 
 
 def test_missing_required_column(mini_copy: Path, edit_csv: Edit) -> None:
@@ -164,3 +164,14 @@ def test_blank_unit_is_taken_from_the_industry() -> None:
 
     bases = check_ledger(mini_ledger_path()).nodes["Base"].set_index("id")
     assert bases.loc["BS-2", "unit"] == "head"  # blank in the ledger, pigs are counted in head
+
+
+def test_a_kind_on_a_label_without_one_is_a_warning(mini_copy: Path, edit_csv: Edit) -> None:
+    def kind(f: pd.DataFrame) -> pd.DataFrame:
+        f.loc[f["id"] == "CC-1", "kind"] = "area"
+        return f
+
+    edit_csv(mini_copy, "party_orgs", kind)
+    ledger = check_ledger(mini_copy)
+    hit = [w for w in ledger.warnings if w.table == "party_orgs" and w.column == "kind"]
+    assert hit and "a CountyCommittee has no kind" in hit[0].reason and hit[0].row == 2

@@ -35,22 +35,34 @@ def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="divisi
             fmt: FormatOption = Format.table,
             all_metrics: Annotated[bool, typer.Option("--all", help="also list computed metrics "
                                                                     "nobody reported")] = False) -> None:
-    """Every reported figure beside the value computed from the graph; exit 1 on a mismatch."""
+    """Every reported figure beside the value computed from the graph, compared as the source words it (exact, at
+    least, planned, can reach, per year); exit 1 on a mismatch."""
     from partychain.services.figures import figures as compute
 
     rows = compute(open_store(db), scope=scope, include_unreported=all_metrics)
     if fmt is Format.json:
         emit([r.to_dict() for r in rows], fmt)
     else:
-        emit([{"metric": r.metric, "scope": r.scope_code, "unit": r.unit,
-                "reported": f"{r.reported:,}" if r.reported is not None else "",
-                "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status}
-               for r in rows], fmt, title="reported vs computed")
-        sources = sorted({f"{r.source_title} ({r.publisher}, {r.as_of})" for r in rows if r.source_title})
+        emit([{"metric": r.metric, "scope": r.scope_code, "unit": r.unit, "as worded": r.wording or "",
+               "compared as": ", ".join(r.qualifiers),
+               "reported": f"{r.reported:,}" if r.reported is not None else "",
+               "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status}
+              for r in rows], fmt, title="reported vs computed")
+        for r in rows:
+            if r.reason:
+                out.print(f"{r.metric} ({r.scope_code}): {escape(r.reason)}", highlight=False)
+        sources = sorted({_cite(r) for r in rows if r.source_title})
         for src in sources:
             out.print(f"source: {escape(src)}", highlight=False)
     if any(r.status == "mismatch" for r in rows):
         raise typer.Exit(1)
+
+
+def _cite(r: Any) -> str:
+    """A figure's source as published: title, author, time of publication."""
+    parts = [r.source_title, r.source_author, (r.source_published_at or "").replace("T", " ") or None,
+             r.publisher]
+    return "; ".join(p for p in parts if p)
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ a list's records are, for whoever joins the personal-data store by id).
 from __future__ import annotations
 
 from .chains import CHAIN_COLUMNS, assemble_chains, household_chains
-from .coverage import COVERAGE_METRICS, GAP_KINDS, GAP_RECORD_LABELS, coverage, gaps
+from .coverage import COVERAGE_METRICS, GAP_KINDS, GAP_RECORD_LABELS, activity_days, coverage, gaps
 from .cursors import decode_cursor, encode_cursor, list_identity
 from .models import MODELS, model_counts, model_instances
 from .orgs import DOWNSTREAM_RECORD_LABELS, ORG_DOWNSTREAM_ENTITIES, org, org_downstream, org_downstream_items, org_tree
@@ -41,7 +41,7 @@ from .scopes import MAX_LIMIT, check_scope, validate_scope, version_of
 
 __all__ = [
     "CHAIN_COLUMNS", "COVERAGE_METRICS", "DOWNSTREAM_RECORD_LABELS", "GAP_KINDS", "GAP_RECORD_LABELS", "MAX_LIMIT",
-    "MODELS", "ORG_DOWNSTREAM_ENTITIES", "assemble_chains", "check_scope", "cooperative", "coverage",
+    "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days", "assemble_chains", "check_scope", "cooperative", "coverage",
     "decode_cursor", "encode_cursor", "gaps", "household", "household_chains", "industry_totals", "list_identity",
     "member", "model_counts", "model_instances", "org", "org_downstream", "org_downstream_items", "org_tree",
     "page_of", "pairings", "search_villages", "validate_scope", "version_of", "village",

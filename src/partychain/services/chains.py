@@ -10,23 +10,27 @@ from partychain.storage.base import GraphStore
 
 from .scopes import validate_id
 
-CHAIN_COLUMNS = ("member_id", "base_id", "owner_id", "branch_id", "general_branch_id", "joint_committee_id")
+CHAIN_COLUMNS = ("member_id", "base_id", "owner_id", "org_id", "general_branch_id", "joint_committee_id",
+                 "town_committee_id")
+"""The columns of a chain: the five links of the slogan (member, base, owner, the organization that runs or leads
+the owner), then the organizations above that organization."""
 
 
 def household_chains(store: GraphStore, household_id: str) -> list[dict[str, Any]]:
     """The leadership chains of a household, one per distinct path (query ``list_household_chains``).
 
-    Each chain is ``{"member_id", "base_id", "owner_id", "branch_id", "general_branch_id",
-    "joint_committee_id"}``, null from where it breaks.  A household no member drives has no
-    chain (``[]``); an unknown household raises :class:`NotFound`.
+    Each chain is a dict of :data:`CHAIN_COLUMNS`, null from where it breaks; a chain is complete
+    when ``org_id`` is set (household ← member ← base ← owner ← a branch that runs it or a joint
+    committee that leads it).  A household no member drives has no chain (``[]``); an unknown
+    household raises :class:`NotFound`.
 
     >>> from partychain.testing import mini_store
     >>> [list(c.values()) for c in household_chains(mini_store(), "HH-1")]
-    [['PM-1', 'BS-1', 'CO-1', 'BR-2', 'GB-1', 'JC-1']]
+    [['PM-1', 'BS-1', 'CO-1', 'BR-2', 'GB-1', 'JC-1', 'TC-1']]
     >>> [list(c.values()) for c in household_chains(mini_store(), "HH-2")]  # its member is linked to no base
-    [['PM-3', None, None, None, None, None]]
-    >>> list(household_chains(mini_store(), "HH-3")[0].items())[-3:]  # CO-2: no branch, a leading committee
-    [('branch_id', None), ('general_branch_id', None), ('joint_committee_id', 'JC-1')]
+    [['PM-3', None, None, None, None, None, None]]
+    >>> list(household_chains(mini_store(), "HH-3")[0].items())[3:]  # CO-2 is led by the joint committee
+    [('org_id', 'JC-1'), ('general_branch_id', None), ('joint_committee_id', 'JC-1'), ('town_committee_id', 'TC-1')]
     >>> household_chains(mini_store(), "HH-4")  # no member drives it
     []
     """
@@ -42,14 +46,12 @@ def assemble_chains(links: Iterable[Sequence[Any]]) -> set[tuple[Any, ...]]:
     """The rows of ``list_household_chains`` from the rows (hop, a, b) of ``list_household_chain_links``.
 
     The same left-join semantics as the one-query spelling: every member; each of its bases, or
-    none; each base's owners; each owner's running branches, or none; for a branch, every general
-    branch and every joint committee above it, or none; the joint committee column falls back to
-    a committee leading the owner.  The links query is the fast spelling on LadybugDB (plain
-    MATCHes anchored on the household instead of OPTIONAL MATCH hash joins).
+    none; each base's owners; each owner's running or leading organizations, or none; for an
+    organization, every general branch, joint committee and town committee above it, or none.
 
     >>> sorted(assemble_chains([("member", "PM-1", "HH-1"), ("base", "PM-1", "BS-1"), ("owner", "BS-1", "CO-1"),
-    ...                         ("leads", "CO-1", "JC-1")]))
-    [('PM-1', 'BS-1', 'CO-1', None, None, 'JC-1')]
+    ...                         ("org", "CO-1", "JC-1"), ("joint_committee", "JC-1", "JC-1")]))
+    [('PM-1', 'BS-1', 'CO-1', 'JC-1', None, 'JC-1', None)]
     """
     below: dict[tuple[str, Any], set[Any]] = {}
     members: list[Any] = []
@@ -66,12 +68,11 @@ def assemble_chains(links: Iterable[Sequence[Any]]) -> set[tuple[Any, ...]]:
     for m in dict.fromkeys(members):
         for b in each("base", m):
             for o in each("owner", b):
-                leads = each("leads", o)
-                for br in each("branch", o):
-                    for g in each("general_branch", br):
-                        for j in each("joint_committee", br):
-                            for lj in leads:
-                                out.add((m, b, o, br, g, j if j is not None else lj))
+                for r in each("org", o):
+                    for g in each("general_branch", r):
+                        for j in each("joint_committee", r):
+                            for t in each("town_committee", r):
+                                out.add((m, b, o, r, g, j, t))
     return out
 
 

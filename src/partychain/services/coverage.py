@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from partychain.errors import InvalidArgument
@@ -28,6 +29,7 @@ COVERAGE_METRICS: tuple[str, ...] = (
     "households_driven",
     "bases_linked",
     "poor_chain_complete",
+    "poor_chain_joint_committee",
 )
 """The coverage metrics of the named query ``count_coverage_in_scope``, in the order of the API's answers."""
 
@@ -51,7 +53,7 @@ def coverage(store: GraphStore, scope: str) -> dict[str, dict[str, Any]]:
 
     >>> from partychain.testing import mini_store
     >>> coverage(mini_store(), "520628")["cooperative_party_org"]
-    {'covered': 1, 'total': 3, 'ratio': 0.3333333333333333}
+    {'covered': 2, 'total': 3, 'ratio': 0.6666666666666666}
     >>> coverage(mini_store(), "520628102")["demo_point_party_org"]
     {'covered': 0, 'total': 0, 'ratio': None}
     """
@@ -62,6 +64,34 @@ def coverage(store: GraphStore, scope: str) -> dict[str, dict[str, Any]]:
         covered, total = int(got[metric]["covered"]), int(got[metric]["total"])
         out[metric] = {"covered": covered, "total": total, "ratio": covered / total if total else None}
     return out
+
+
+def activity_days(store: GraphStore, scope: str, *, year: int | None = None) -> dict[str, Any]:
+    """Which party branches seated in a division held their monthly activity day (党员活动日, "严格执行党员活动日"):
+    a branch holds it in a year when it held an ``activity_day`` meeting in each of the twelve months.
+
+    ``year`` defaults to the latest year of any activity day held in the division (the project's reading:
+    the source gives no period). Returns ``{"year", "covered", "total", "ratio", "months": {org_id: n}}``,
+    ``months`` counting the months with an activity day per branch.
+
+    >>> from partychain.testing import mini_store
+    >>> a = activity_days(mini_store(), "520628")
+    >>> a["year"], a["covered"], a["total"], a["months"]["BR-1"]
+    (2020, 1, 4, 6)
+    """
+    validate_scope(scope)
+    rows = store.named("list_branch_activity_days", scope=scope).rows
+    dates = [(org, dt.date.fromisoformat(d) if isinstance(d, str) else d) for org, d in rows]
+    years = [d.year for _, d in dates if d is not None]
+    year = year if year is not None else (max(years) if years else None)
+    months: dict[str, set[int]] = {org: set() for org, _ in dates}
+    for org, d in dates:
+        if d is not None and d.year == year:
+            months[org].add(d.month)
+    covered = sum(1 for m in months.values() if len(m) == 12)
+    total = len(months)
+    return {"year": year, "covered": covered, "total": total, "ratio": covered / total if total else None,
+            "months": {org: len(m) for org, m in sorted(months.items())}}
 
 
 def gaps(store: GraphStore, scope: str, kind: str, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
