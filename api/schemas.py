@@ -172,8 +172,8 @@ class ModelCounts(BaseModel):
 
 Chain = create_model(
     "Chain",
-    __doc__=("One leadership chain of a household (党员带农户 ← 基地联党员 ← 合作社建基地 ← 支部办合作社 ← 联合建党委); "
-             "complete when org_id is set."),
+    __doc__=("One leadership chain of a household (党员带农户 ← 基地联党员 ← 合作社建基地 ← 支部办合作社 ← "
+             "联合建党委); complete when org_id is set."),
     member_id=_ref("PartyMember", " who drives the household"), base_id=_ref("Base", " linked to the member"),
     owner_id=(str | None, Field(None, description="id of the Cooperative or Company that builds the base")),
     org_id=(str | None, Field(None, description="id of the party organization that runs (a Branch) or leads "
