@@ -1,5 +1,5 @@
 // Gap list behind cooperative_party_org: cooperatives located in a division that no party
-// branch runs (no incoming RUNS from a Branch), paged in id order.
+// organization runs or leads (no RUNS from a Branch, no LEADS from a JointCommittee), paged in id order.
 // params:
 // - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // - $skip: int >= 0 <= 100000000; required (rows to skip)
@@ -9,9 +9,11 @@
 // example: scope="520628", skip=0, limit=10
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }
+  AND NOT EXISTS { MATCH (:JointCommittee)-[:LEADS]->(c) }
 WITH count(*) AS total
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }
+  AND NOT EXISTS { MATCH (:JointCommittee)-[:LEADS]->(c) }
 RETURN c.id AS id, c.name AS name, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip

@@ -1,5 +1,5 @@
 // Gap list behind demo_point_party_org: 村社合一 demonstration-point cooperatives
-// (demo_point = true) located in a division that no party branch runs, paged in id order.
+// (demo_point = true) located in a division that no party organization runs or leads, paged in id order.
 // params:
 // - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
 // - $skip: int >= 0 <= 100000000; required (rows to skip)
@@ -9,9 +9,11 @@
 // example: scope="520628", skip=0, limit=10
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND c.demo_point AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }
+  AND NOT EXISTS { MATCH (:JointCommittee)-[:LEADS]->(c) }
 WITH count(*) AS total
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND c.demo_point AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }
+  AND NOT EXISTS { MATCH (:JointCommittee)-[:LEADS]->(c) }
 RETURN c.id AS id, c.name AS name, v.code AS village_code, v.name AS village_name, total
 ORDER BY id
 SKIP $skip

@@ -100,7 +100,7 @@ def node_header(label: str) -> list[str]:
     """Header of a label's node file.
 
     >>> node_header("ReportedFigure")
-    ['id:ID(Ledger)', 'metric:string', 'value:double', 'unit:string', 'scope_code:string', 'as_of:date', ':LABEL']
+    ['id:ID(Ledger)', 'metric:string', 'value:double', 'unit:string', 'qualifiers:string[]', 'wording:string', 'scope_code:string', 'as_of:date', ':LABEL']
     """
     model = NODES[label]
     cols = []

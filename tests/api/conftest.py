@@ -170,31 +170,44 @@ class Expected:
         return {o for o in self.parent if o == org_id or org_id in self.ancestors(o)}
 
     # --- chains
+    def orgs_of(self, owner: str) -> list[str]:
+        """The organizations running (a branch) or leading (a joint committee) a cooperative or company."""
+        return sorted({x for x in (self.run_by.get(owner), self.led_by.get(owner)) if x})
+
     def chains(self, household_id: str) -> set[tuple[str | None, ...]]:
         out = set()
         for m in self.drivers.get(household_id, set()):
             bases = self.bases_of_member.get(m, set())
             if not bases:
-                out.add((m, None, None, None, None, None))
+                out.add((m, None, None, None, None, None, None))
             for b in bases:
                 o = self.owner[b]
-                br = self.run_by.get(o) or None
-                up = self.ancestors(br) if br else []
-                gb = next((x for x in up if self.level[x] == "general_branch"), None)
-                jc = next((x for x in up if self.level[x] == "joint_committee"), None)
-                jc = jc or self.led_by.get(o) or None
-                out.add((m, b, o, br, gb, jc))
+                for org in self.orgs_of(o) or [None]:
+                    up = self.ancestors(org) if org else []
+                    gb = next((x for x in up if self.level[x] == "general_branch"), None)
+                    jc = org if org and self.level[org] == "joint_committee" else \
+                        next((x for x in up if self.level[x] == "joint_committee"), None)
+                    tc = next((x for x in up if self.level[x] == "town_committee"), None)
+                    out.add((m, b, o, org, gb, jc, tc))
         return out
 
-    @cached_property
-    def complete(self) -> set[str]:
-        """Households with a chain that reaches a joint committee (the same rule as :meth:`chains`, set-wise)."""
-        owners = {o for o in self.owner.values()
-                  if self.led_by.get(o) or any(self.level[x] == "joint_committee"
-                                               for x in self.ancestors(self.run_by.get(o) or ""))}
+    def complete_with(self, rule: Any) -> set[str]:
+        """Households with a complete chain whose organization satisfies ``rule`` (set-wise, as :meth:`chains`)."""
+        owners = {o for o in self.owner.values() if any(rule(org) for org in self.orgs_of(o))}
         bases = {b for b, o in self.owner.items() if o in owners}
         members = {m for m, bs in self.bases_of_member.items() if bs & bases}
         return {h for h, ms in self.drivers.items() if ms & members}
+
+    @cached_property
+    def complete(self) -> set[str]:
+        """Households with a complete chain: household ← member ← base ← owner ← an organization running or
+        leading the owner."""
+        return self.complete_with(lambda org: True)
+
+    @cached_property
+    def complete_under_joint_committee(self) -> set[str]:
+        return self.complete_with(lambda org: self.level[org] == "joint_committee" or any(
+            self.level[x] == "joint_committee" for x in self.ancestors(org)))
 
     def chain_complete(self, household_id: str) -> bool:
         return household_id in self.complete
@@ -210,7 +223,7 @@ class Expected:
 
     def coverage(self, scope: str) -> dict[str, tuple[int, int]]:
         coops = self.located_in("cooperatives", scope)
-        run = coops["run_by"] != ""
+        run = (coops["run_by"] != "") | (coops["led_by"] != "")
         demo = truthy(coops["demo_point"])
         hh = self.households_in(scope)
         driven = hh["id"].isin(self.drivers)
@@ -218,6 +231,7 @@ class Expected:
         bases = self.located_in("bases", scope)
         linked = bases["id"].isin(self.t["base_members"]["base_id"])
         complete = sum(self.chain_complete(h) for h in hh.loc[poor, "id"])
+        under_jc = sum(h in self.complete_under_joint_committee for h in hh.loc[poor, "id"])
         return {
             "cooperative_party_org": (int(run.sum()), len(coops)),
             "demo_point_party_org": (int((demo & run).sum()), int(demo.sum())),
@@ -225,12 +239,13 @@ class Expected:
             "households_driven": (int(driven.sum()), len(hh)),
             "bases_linked": (int(linked.sum()), len(bases)),
             "poor_chain_complete": (complete, int(poor.sum())),
+            "poor_chain_joint_committee": (under_jc, int(poor.sum())),
         }
 
     def gap_ids(self, scope: str, kind: str) -> list[str]:
         if kind in ("cooperatives_without_org", "demo_points_without_org"):
             coops = self.located_in("cooperatives", scope)
-            gap = coops[coops["run_by"] == ""]
+            gap = coops[(coops["run_by"] == "") & (coops["led_by"] == "")]
             if kind == "demo_points_without_org":
                 gap = gap[truthy(gap["demo_point"])]
             return sorted(gap["id"])

@@ -35,8 +35,9 @@ from partychain.testing import mini_ledger_path
 # The ledger format's yes/no vocabulary (docs: true/false/1/0/是/否, and a few more spellings).
 TRUE = frozenset({"true", "1", "是", "yes", "y", "t", "√", "true.0", "1.0"})
 UNDER_HOPS = 8  # the bound of UNDER*1..8 in the queries
-Chain = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
-CHAIN_COLUMNS = ("member_id", "base_id", "owner_id", "branch_id", "general_branch_id", "joint_committee_id")
+Chain = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+CHAIN_COLUMNS = ("member_id", "base_id", "owner_id", "org_id", "general_branch_id", "joint_committee_id",
+                 "town_committee_id")
 
 
 def _truthy(s: pd.Series) -> pd.Series:
@@ -178,25 +179,39 @@ class Oracle:
             self._chains[household] = self._chains_of(household)
         return set(self._chains[household])
 
+    def orgs_of(self, owner: str | None) -> list[str]:
+        """The organizations that run (branches) or lead (joint committees) a cooperative or company."""
+        if owner is None:
+            return []
+        lead = self.led_by.get(owner)
+        return sorted({*self.runs.get(owner, []), *([lead] if lead else [])})
+
     def _chains_of(self, household: str) -> set[Chain]:
         rows: set[Chain] = set()
         for mem in self.drivers.get(household, []):
             for base in self.links.get(mem) or [None]:
                 owner = self.base_owner[base] if base else None
-                for br in (self.runs.get(owner) if owner else None) or [None]:
-                    ups = self.ancestors(br) if br else []
+                for org in self.orgs_of(owner) or [None]:
+                    ups = self.ancestors(org) if org else []
                     gbs = [o for o, _ in ups if self.org_level[o] == "general_branch"] or [None]
-                    jcs = [o for o, _ in ups if self.org_level[o] == "joint_committee"] or [None]
-                    lead = self.led_by.get(owner) if owner else None
+                    own = [org] if org and self.org_level[org] == "joint_committee" else []
+                    jcs = own + [o for o, _ in ups if self.org_level[o] == "joint_committee"] or [None]
+                    tcs = [o for o, _ in ups if self.org_level[o] == "town_committee"] or [None]
                     for g in gbs:
                         for j in jcs:
-                            rows.add((mem, base, owner, br, g, j or lead))
+                            for tc in tcs:
+                                rows.add((mem, base, owner, org, g, j, tc))
         return rows
 
     @cached_property
     def complete(self) -> set[str]:
-        """Poor households with a chain reaching a joint committee."""
-        return {h for h in self.household_ids if self.poor[h] and any(c[5] for c in self.chains(h))}
+        """Poor households with a complete chain (household ← member ← base ← owner ← running or leading org)."""
+        return {h for h in self.household_ids if self.poor[h] and any(c[3] for c in self.chains(h))}
+
+    @cached_property
+    def complete_under_joint_committee(self) -> set[str]:
+        """Poor households with a complete chain whose organization is, or is under, a joint committee."""
+        return {h for h in self.household_ids if self.poor[h] and any(c[3] and c[5] for c in self.chains(h))}
 
     def breaks_at(self, household: str) -> str:
         chains = self.chains(household)
@@ -204,9 +219,7 @@ class Oracle:
             return "member"
         if all(c[1] is None for c in chains):
             return "base"
-        if all(c[3] is None for c in chains):
-            return "party_org"
-        return "joint_committee"
+        return "party_org"
 
     # --- scope ----------------------------------------------------------------------------------
 
@@ -233,7 +246,7 @@ class Oracle:
     def coverage(self, scope: str) -> dict[str, tuple[int, int]]:
         coops = self.coops_in(scope)
         demos = [c for c in coops if self.coop_demo[c]]
-        run = {c for c in coops if any(self.runs.get(c, []))}
+        run = {c for c in coops if self.orgs_of(c)}
         hh = self.households_in(scope)
         poor = [h for h in hh if self.poor[h]]
         driven = {h for h in hh if self.drivers.get(h)}
@@ -245,6 +258,8 @@ class Oracle:
             "households_driven": (len(driven), len(hh)),
             "bases_linked": (len([b for b in bases if self.base_members.get(b)]), len(bases)),
             "poor_chain_complete": (len([h for h in poor if h in self.complete]), len(poor)),
+            "poor_chain_joint_committee": (len([h for h in poor if h in self.complete_under_joint_committee]),
+                                           len(poor)),
         }
 
     def _item(self, id_: str, name: str | None, village: str) -> dict[str, Any]:
@@ -254,7 +269,7 @@ class Oracle:
 
     def gap(self, kind: str, scope: str) -> list[dict[str, Any]]:
         if kind in ("cooperatives_without_org", "demo_points_without_org"):
-            ids = [c for c in self.coops_in(scope) if not self.runs.get(c)
+            ids = [c for c in self.coops_in(scope) if not self.orgs_of(c)
                    and (kind == "cooperatives_without_org" or self.coop_demo[c])]
             return [self._item(c, self.coop[c]["name"], self.coop[c]["village_code"]) for c in ids]
         if kind == "bases_without_member":
@@ -300,14 +315,22 @@ class Oracle:
                             for b in self.runs.get(c, [])]
         elif name == "branch_company_collective_households":
             emp = self.employment
+            village_branches = [o for o in self.org_ids if self.org_level[o] == "branch"
+                                and self.org_kind[o] == "village"]
             for p in self.companies_in(scope):
                 bases = {b for b in self.base_ids if self.base_owner[b] == p}
                 hh = set(emp[emp.base_id.isin(bases)].household_id)
                 for coop in self.contracts.get(p, ()):
                     hh |= self.joined.get(coop, set())
-                if self.shareholders.get(p) and hh:
-                    out += [self._instance(b, p, self.company[p]["name"], self.company[p]["village_code"], len(hh))
-                            for b in self.runs.get(p, [])]
+                if not (self.shareholders.get(p) and hh):
+                    continue
+                partners = set(self.runs.get(p, []))  # the company's own branch
+                partners |= {b for b in village_branches  # partnering through the collective's shares
+                             if set(self.org_covers[b]) & self.shareholders.get(p, set())}
+                partners |= {b for b in village_branches  # or through an order contract
+                             if any(b in self.runs.get(c, []) for c in self.contracts.get(p, ()))}
+                out += [self._instance(b, p, self.company[p]["name"], self.company[p]["village_code"], len(hh))
+                        for b in partners]
         elif name == "village_branch_industry_group":
             members_of: dict[str, list[str]] = defaultdict(list)
             for m in self.member_ids:
@@ -458,22 +481,48 @@ class Oracle:
         bases = self.bases_in(scope)
         hh = self.households_in(scope)
         unit_sum: dict[str, float] = defaultdict(float)
+        planned: dict[str, float | None] = {}
+        per_year: dict[str, float | None] = {}
         for b in bases:
-            unit_sum[self.base[b]["unit"]] += _float(self.base[b]["scale"]) or 0.0
+            unit = self.base[b]["unit"]
+            unit_sum[unit] += _float(self.base[b]["scale"]) or 0.0
+            for col, acc in (("planned_scale", planned), ("annual_output", per_year)):
+                v = _float(self.base[b].get(col, ""))
+                if v is not None:
+                    acc[unit] = (acc.get(unit) or 0.0) + v
         emp = self.employment
-        return {
+        dams = self.t["dam_areas"]
+        in_scope_dams = set(dams.loc[dams.town_code.str.startswith(scope), "id"])
+        held = {self.base[b]["dam_area_id"] for b in self.base_ids} - {""}
+        units = {"mu": "planting_mu", "stick": "fungus_sticks", "bird": "poultry_birds", "head": "pigs_head"}
+        out: dict[str, float | None] = {
             "joint_committees": orgs("joint_committee"), "general_branches": orgs("general_branch"),
             "cooperative_joint_branches": orgs("branch", "cooperative_joint"),
             "demo_points": sum(self.coop_demo[c] for c in coops),
-            "demo_points_with_party_org": sum(self.coop_demo[c] and bool(self.runs.get(c)) for c in coops),
-            "dam_areas_with_bases": len({self.base[b]["dam_area_id"] for b in bases} - {""}),
-            "planting_mu": unit_sum["mu"], "fungus_sticks": unit_sum["stick"],
-            "poultry_birds": unit_sum["bird"], "pigs_head": unit_sum["head"],
+            "demo_points_with_party_org": sum(self.coop_demo[c] and bool(self.orgs_of(c)) for c in coops),
+            "dam_areas": len(in_scope_dams), "dam_areas_with_bases": len(in_scope_dams & held),
             "employment_person_times": sum(_int(x) or 0 for x in emp[emp.base_id.isin(bases)].person_times),
-            "cooperatives": len(coops), "cooperatives_with_party_org": sum(bool(self.runs.get(c)) for c in coops),
+            "cooperative_work_rules": self.work_rules(scope),
+            "cooperatives": len(coops), "cooperatives_with_party_org": sum(bool(self.orgs_of(c)) for c in coops),
             "party_members": len(self.members_in(scope)), "households": len(hh),
             "poor_households": sum(self.poor[h] for h in hh),
         }
+        for unit, metric in units.items():
+            out[metric] = unit_sum[unit]
+            out[f"{metric}_planned"] = planned.get(unit)
+            out[f"{metric}_per_year"] = per_year.get(unit)
+        return out
+
+    def work_rules(self, scope: str) -> int:
+        """Distinct work rules adopted by the organizations running or leading a cooperative of the scope, and by
+        the cooperative joint branches seated in it."""
+        orgs = {o for c in self.coops_in(scope) for o in self.orgs_of(c)}
+        orgs |= {o for o in self.org_ids if self.org_kind[o] == "cooperative_joint"
+                 and (self.org_seat[o] or "\0").startswith(scope)}
+        owr = self.t.get("org_work_rules")
+        if owr is None:
+            return 0
+        return owr.loc[owr.org_id.isin(orgs), "rule_code"].nunique()
 
 
 @dataclass

@@ -36,8 +36,10 @@ def test_every_case_of_chain_is_sampled(ledger: Ledger) -> None:
     chains = [o.chains(h) for h in ledger.samples["households"]]
     assert any(not c for c in chains)  # undriven
     assert any(c and all(r[1] is None for r in c) for c in chains)  # member linked to no base
-    assert any(r[1] and r[3] is None for c in chains for r in c)  # owner run by no branch
-    assert any(r[5] for c in chains for r in c)  # reaches a joint committee
+    assert any(r[1] and r[3] is None for c in chains for r in c)  # owner run or led by no organization
+    assert any(r[3] for c in chains for r in c)  # complete
+    assert any(r[5] for c in chains for r in c)  # under a joint committee
+    assert any(r[6] for c in chains for r in c)  # reaches a town committee
 
 
 def test_breaks_leave_nulls_after_them(ledger: Ledger) -> None:
@@ -48,23 +50,24 @@ def test_breaks_leave_nulls_after_them(ledger: Ledger) -> None:
                 assert all(c[k] is None for k in CHAIN_COLUMNS[2:]), c
             else:
                 assert c["owner_id"] is not None, c  # every base has an owner
-            if c["branch_id"] is None:
-                assert c["general_branch_id"] is None, c
+            if c["org_id"] is None:
+                assert all(c[k] is None for k in CHAIN_COLUMNS[4:]), c
 
 
 def test_mini_chain_cases(mini: Ledger) -> None:
     s = mini.store
-    # complete: member, base, cooperative, branch under a general branch under a joint committee
+    # complete: member, base, cooperative, branch under a general branch under a joint committee, in a town
     assert services.household_chains(s, "HH-1") == [dict(zip(CHAIN_COLUMNS, mini.oracle.chains("HH-1").pop(),
                                                               strict=True))]
     [hh1] = services.household_chains(s, "HH-1")
     assert hh1["joint_committee_id"] == mini.oracle.org_parent[hh1["general_branch_id"]]
+    assert hh1["town_committee_id"] == mini.oracle.org_parent[hh1["joint_committee_id"]]
     # a member linked to no base: member_id and the rest null
     [hh2] = services.household_chains(s, "HH-2")
     assert hh2["member_id"] and not any(hh2[k] for k in CHAIN_COLUMNS[1:])
-    # a cooperative no branch runs but a joint committee leads: the committee, no branch
+    # a cooperative no branch runs but a joint committee leads: the committee is the chain's organization
     [hh3] = services.household_chains(s, "HH-3")
-    assert hh3["branch_id"] is None and hh3["joint_committee_id"] == mini.oracle.led_by[hh3["owner_id"]]
+    assert hh3["org_id"] == hh3["joint_committee_id"] == mini.oracle.led_by[hh3["owner_id"]]
     # undriven households have no chain
     undriven = [h for h in mini.oracle.household_ids if not mini.oracle.drivers.get(h)]
     assert undriven

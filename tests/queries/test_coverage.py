@@ -63,7 +63,7 @@ def test_edited_ledger_coverage_and_gaps(edited: Ledger) -> None:
         got = {tuple(c.values()) for c in services.household_chains(edited.store, h)}
         assert got == o.chains(h), h
     [hh4] = services.household_chains(edited.store, "HH-4")
-    assert hh4["branch_id"] == "BR-3" and hh4["general_branch_id"] is None and hh4["joint_committee_id"] == "JC-1"
+    assert hh4["org_id"] == "BR-3" and hh4["general_branch_id"] is None and hh4["joint_committee_id"] == "JC-1"
 
 
 @pytest.mark.parametrize("kind", services.GAP_KINDS)

@@ -44,7 +44,7 @@ def coverage_table(store: GraphStore, scope: str) -> pd.DataFrame:
 
     >>> from partychain.testing import mini_store
     >>> coverage_table(mini_store(), "520628").values.tolist()[0]
-    ['cooperative_party_org', 1, 3, 0.3333333333333333]
+    ['cooperative_party_org', 2, 4, 0.5]
     """
     got = services.coverage(store, scope)
     return pd.DataFrame([{"metric": m, **got[m]} for m in services.COVERAGE_METRICS],
@@ -62,7 +62,7 @@ def coverage_by_town(store: GraphStore, scope: str) -> pd.DataFrame:
     >>> from partychain.testing import mini_store
     >>> t = coverage_by_town(mini_store(), "520628")
     >>> t[["town_name", "cooperative_party_org", "cooperative_party_org_total"]].values.tolist()
-    [['盘石镇', 0.5, 2], ['盘信镇', 0.0, 1]]
+    [['盘石镇', 1.0, 2], ['盘信镇', 0.0, 2]]
     """
     check_scope(scope)
     if len(scope) > 6:

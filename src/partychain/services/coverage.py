@@ -53,7 +53,7 @@ def coverage(store: GraphStore, scope: str) -> dict[str, dict[str, Any]]:
 
     >>> from partychain.testing import mini_store
     >>> coverage(mini_store(), "520628")["cooperative_party_org"]
-    {'covered': 2, 'total': 3, 'ratio': 0.6666666666666666}
+    {'covered': 2, 'total': 4, 'ratio': 0.5}
     >>> coverage(mini_store(), "520628102")["demo_point_party_org"]
     {'covered': 0, 'total': 0, 'ratio': None}
     """
@@ -104,9 +104,9 @@ def gaps(store: GraphStore, scope: str, kind: str, *, limit: int = 50, cursor: s
     >>> from partychain.testing import mini_store
     >>> page = gaps(mini_store(), "520628", "cooperatives_without_org", limit=1)
     >>> page["items"], page["total"], page["next_cursor"] is not None
-    ([{'id': 'CO-2', 'name': '乙村生猪合作社', 'village_code': '520628101002', 'village_name': '乙村'}], 2, True)
+    ([{'id': 'CO-3', 'name': '丙村食用菌合作社', 'village_code': '520628102001', 'village_name': '丙村'}], 2, True)
     >>> gaps(mini_store(), "520628", "cooperatives_without_org", limit=1, cursor=page["next_cursor"])["items"][0]["id"]
-    'CO-3'
+    'CO-4'
     >>> gaps(mini_store(), "520628", "poor_households_chain_incomplete")["items"][0]["breaks_at"]
     'member'
     """

@@ -41,7 +41,7 @@ def compute_metrics(store: GraphStore, scope: str) -> dict[str, float | None]:
     >>> from partychain.testing import mini_store
     >>> m = compute_metrics(mini_store(), "520628")
     >>> m["cooperatives"], m["planting_mu"], m["planting_mu_planned"], m["pigs_head_per_year"]
-    (3, 800, 900, 2400)
+    (4, 800, 900, 2400)
     >>> m["fungus_sticks_planned"] is None  # no base measured in sticks has a planned scale
     True
     """
