@@ -106,8 +106,8 @@ def _joint_committees(st: CountyState, rng: np.random.Generator) -> JointAreas:
         else:
             raise SampleError(f"unknown joint committee kind {kind!r}")
     placed = sum(o["level"] == OrgLevel.general_branch for o in st.orgs)
-    if placed != sum(gb_per_jc):
-        raise SampleError(f"could only place {placed} of {sum(gb_per_jc)} general branches")
+    if t.general_branches is not None and placed != t.general_branches:
+        raise SampleError(f"could only place {placed} of {t.general_branches} general branches")
     return areas
 
 
@@ -123,14 +123,18 @@ def _general_branch(st: CountyState, parent: str, chunk: IntArray, word: str = "
 
 def _joint_village_committee(st: CountyState, rng: np.random.Generator, areas: JointAreas, jc_id: str, g: int,
                              used_towns: set[int]) -> None:
-    """联村党委: the villages of one rural town (drawn in proportion to its villages), under the town's
-    committee; its g general branches split those villages into runs of neighbouring codes."""
+    """联村党委: the villages of one rural town with at least ``g`` villages (drawn in proportion to its
+    villages), under the town's committee; its g general branches split those villages into runs of
+    neighbouring codes."""
     towns = st.div.towns
     town_sizes = np.bincount(st.v_town, minlength=st.n_t)
-    w = np.where((towns["kind"] != TownKind.subdistrict).to_numpy(), town_sizes, 0).astype(np.float64)
-    w[list(used_towns)] = 0
-    if w.sum() <= 0:
-        w = town_sizes.astype(np.float64)
+    rural = (towns["kind"] != TownKind.subdistrict).to_numpy()
+    w = np.zeros(st.n_t)
+    for allowed in (rural & (town_sizes >= g), town_sizes >= g, town_sizes > 0):
+        w = np.where(allowed, town_sizes, 0).astype(np.float64)
+        w[list(used_towns)] = 0
+        if w.sum() > 0:
+            break
     seat = int(rng.choice(st.n_t, p=w / w.sum()))
     used_towns.add(seat)
     cover = np.flatnonzero(st.v_town == seat)

@@ -1,7 +1,7 @@
 """The Guizhou province sample: every county's synthetic ledger on the real divisions.
 
 88 counties, 1,510 towns and 17,964 villages/communities (NBS codes); everything attached to
-them is drawn by :func:`~partychain.sample.generator.generate_county` with
+them is drawn by :func:`~partychain.sample.county.generate_county` with
 :data:`PROVINCE_PROFILE`, one county at a time, and appended to the ledger files at once, so
 memory stays bounded by the largest county whatever the number of counties (see
 ``docs/sample.md``, "The province sample").
