@@ -23,7 +23,7 @@ def test_as_generated_with_seed_2021_is_the_songtao_sample(songtao_graph):
 
 
 def test_the_pairing_passes_are_the_generator_s():
-    from partychain.sample.generator import _pairings
+    from partychain.sample.incomes import draw_pairings
     from partychain.sample.songtao import SONGTAO_PROFILE
 
     profile = SONGTAO_PROFILE
@@ -32,7 +32,7 @@ def test_the_pairing_passes_are_the_generator_s():
     base = np.exp(np.random.default_rng(3).normal(11.2, 0.9, len(vil)))
     weak, strong = base < 50_000, base >= 200_000
     for seed in range(3):
-        expected = _pairings(np.random.default_rng(seed), town, weak, strong, profile)
+        expected = draw_pairings(np.random.default_rng(seed), town, weak, strong, profile)
         got = _pair(np.random.default_rng(seed), town, weak, strong,
                     lambda r: generator_order(r, town, weak, strong), pairing_share=profile.pairing_share,
                     cross_town_share=profile.cross_town_share, hub_capacity=profile.hub_capacity)

@@ -2,17 +2,19 @@
 
 Expectations are computed from the written CSV files with pandas; the only numbers typed
 here are the published figures themselves (and the division counts of the brief).
+The organization tree, the chains and the figures on the loaded graph: test_coherence.py, test_figures.py.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from partychain.graph_model import TABLES
+from partychain.graph_model.enums import MemberRole
 from partychain.sample import (
     TABLE_COLUMNS,
     CountyProfile,
@@ -23,16 +25,27 @@ from partychain.sample import (
     generate_songtao,
     industries_frame,
     load_divisions,
+    work_rules_frame,
 )
 from partychain.sample.people import check_character, is_valid_id_number
 
 COUNTY = "520628"
-PUBLISHED = {
-    "joint_committees": 2, "general_branches": 7, "cooperative_joint_branches": 300, "demo_points": 56,
-    "demo_points_with_party_org": 56, "dam_areas_with_bases": 58, "planting_mu": 600_000,
-    "fungus_sticks": 46_000_000, "poultry_birds": 5_000_000, "pigs_head": 765_200,
-    "employment_person_times": 356_500, "cooperative_work_rules": 10,
+PUBLISHED = {  # metric: (value, qualifiers, the source's words)
+    "joint_committees": (2, "exact", "建立联合党委2个"),
+    "general_branches": (7, "exact", "片区党总支7个"),
+    "cooperative_joint_branches": (300, "exact", "合作社联合党支部300个"),
+    "demo_points_with_party_org": (56, "exact", "“村社合一”示范点党组织56个"),
+    "demo_points": (56, "exact", "56个“村社合一”示范点实现合作社党组织全覆盖"),
+    "dam_areas": (58, "exact", "全县58个坝区各类产业蓬勃发展"),
+    "dam_areas_with_bases": (58, "exact", "全县58个坝区各类产业蓬勃发展"),
+    "planting_mu": (600_000, "planned;at_least", "规划种植项目60万余亩"),
+    "fungus_sticks": (46_000_000, "at_least", "食用菌4600万余棒"),
+    "poultry_birds": (5_000_000, "exact", "养殖产业500万羽"),
+    "pigs_head": (765_200, "per_year", "生猪年出栏76.52万头"),
+    "employment_person_times": (356_500, "can_reach;at_least", "拉动务工就业可达35.65万余人次"),
+    "cooperative_work_rules": (10, "at_least", "10余项工作制度"),
 }
+BOUNDS = {m for m, (_, q, _) in PUBLISHED.items() if "at_least" in q or "can_reach" in q}
 
 Ledger = dict[str, pd.DataFrame]
 
@@ -47,16 +60,15 @@ def num(s: pd.Series) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleSummary, float, list[tuple[str, int, int]]]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleSummary, list[tuple[str, int, int]]]:
     calls: list[tuple[str, int, int]] = []
-    started = time.process_time()  # CPU time: robust to a busy machine
     summary = generate_songtao(tmp_path_factory.mktemp("songtao"), seed=2021,
                                progress=lambda step, done, total: calls.append((step, done, total)))
-    return summary, time.process_time() - started, calls
+    return summary, calls
 
 
 @pytest.fixture(scope="module")
-def folder(run: tuple[SampleSummary, float, list[tuple[str, int, int]]]) -> Path:
+def folder(run: tuple[SampleSummary, list[tuple[str, int, int]]]) -> Path:
     return Path(run[0].out_dir)
 
 
@@ -73,9 +85,8 @@ def no_effect(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- the run ------------------------------------------------------------------------------
 
 
-def test_summary_and_speed(run: tuple[SampleSummary, float, list[tuple[str, int, int]]], t: Ledger) -> None:
-    summary, seconds, calls = run
-    assert seconds < 10
+def test_summary_and_progress(run: tuple[SampleSummary, list[tuple[str, int, int]]], t: Ledger) -> None:
+    summary, calls = run
     assert summary.seed == 2021 and summary.pairing_effect == 40_000.0
     assert summary.rows == {name: len(frame) for name, frame in t.items()}
     assert sorted(p.name for p in summary.out_dir.glob("*.csv")) == sorted(f"{n}.csv" for n in TABLE_COLUMNS)
@@ -86,7 +97,9 @@ def test_summary_and_speed(run: tuple[SampleSummary, float, list[tuple[str, int,
 
 
 def test_headers_and_format(folder: Path, t: Ledger) -> None:
-    for name, cols in TABLE_COLUMNS.items():
+    assert list(TABLE_COLUMNS) == [tb.name for tb in TABLES]
+    for tb in TABLES:
+        name, cols = tb.name, tuple(c.name for c in tb.columns)
         raw = (folder / f"{name}.csv").read_bytes()
         assert raw.decode("utf-8").split("\n", 1)[0] == ",".join(cols)
         assert not raw.startswith(b"\xef\xbb\xbf")
@@ -95,16 +108,11 @@ def test_headers_and_format(folder: Path, t: Ledger) -> None:
         assert set(t[table][col]) <= {"true", "false"}
 
 
-def test_columns_match_graph_model() -> None:
-    graph_model = pytest.importorskip("partychain.graph_model")
-    declared = {tb.name: tuple(c.name for c in tb.columns) for tb in graph_model.TABLES}
-    assert declared == TABLE_COLUMNS
-
-
-def test_project_loader_accepts_the_sample(folder: Path) -> None:
+def test_project_loader_accepts_the_sample_without_a_warning(folder: Path) -> None:
     loaders = pytest.importorskip("partychain.loaders")
     ledger = loaders.check_ledger(folder)
     assert ledger.node_count > 0
+    assert [w.to_dict() for w in ledger.warnings] == []
 
 
 def test_determinism(tmp_path: Path, folder: Path) -> None:
@@ -114,43 +122,72 @@ def test_determinism(tmp_path: Path, folder: Path) -> None:
     other = generate_songtao(tmp_path / "other", seed=7).out_dir
     for name in ("households", "members", "cooperatives", "bases", "village_income", "pairings"):
         assert (other / f"{name}.csv").read_bytes() != (folder / f"{name}.csv").read_bytes(), name
-    # another seed draws another county that still reproduces every published figure
-    assert computed(read(other)) == {k: v for k, v in PUBLISHED.items() if k != "cooperative_work_rules"}
+    # another seed draws another county whose tables still bear out every published figure
+    assert_published(read(other))
 
 
 # --- published figures ----------------------------------------------------------------------
 
 
 def computed(t: Ledger) -> dict[str, int]:
+    """Each published metric from the tables, in the reading its qualifiers ask for."""
     orgs, coops, bases = t["party_orgs"], t["cooperatives"], t["bases"]
     demo = coops[coops["demo_point"] == "true"]
-    scale = num(bases["scale"]).groupby(bases["unit"]).sum()
+
+    def total(column: str, unit: str) -> int:
+        return int(num(bases.loc[bases["unit"] == unit, column].replace("", np.nan)).sum())
+
     return {
         "joint_committees": int((orgs["level"] == "joint_committee").sum()),
         "general_branches": int((orgs["level"] == "general_branch").sum()),
         "cooperative_joint_branches": int(((orgs["level"] == "branch") & (orgs["kind"] == "cooperative_joint")).sum()),
         "demo_points": len(demo),
-        "demo_points_with_party_org": int(demo["run_by"].isin(orgs.loc[orgs["level"] == "branch", "id"]).sum()),
+        "demo_points_with_party_org": int(((demo["run_by"] != "") | (demo["led_by"] != "")).sum()),
+        "dam_areas": len(t["dam_areas"]),
         "dam_areas_with_bases": bases.loc[bases["dam_area_id"] != "", "dam_area_id"].nunique(),
-        "planting_mu": int(scale.get("mu", 0)),
-        "fungus_sticks": int(scale.get("stick", 0)),
-        "poultry_birds": int(scale.get("bird", 0)),
-        "pigs_head": int(scale.get("head", 0)),
+        "planting_mu": total("planned_scale", "mu"),
+        "fungus_sticks": total("scale", "stick"),
+        "poultry_birds": total("scale", "bird"),
+        "pigs_head": total("annual_output", "head"),
         "employment_person_times": int(num(t["employment"]["person_times"]).sum()),
+        "cooperative_work_rules": t["org_work_rules"]["rule_code"].nunique(),
     }
+
+
+def assert_published(t: Ledger) -> None:
+    for metric, value in computed(t).items():
+        reported = PUBLISHED[metric][0]
+        assert value >= reported if metric in BOUNDS else value == reported, (metric, value)
 
 
 def test_published_figures_are_reproduced(t: Ledger) -> None:
     figures = t["reported_figures"]
-    reported = dict(zip(figures["metric"], num(figures["value"]), strict=True))
-    assert reported == PUBLISHED
+    got = {m: (int(num(pd.Series([v]))[0]), q, w) for m, v, q, w in
+           figures[["metric", "value", "qualifiers", "wording"]].itertuples(index=False)}
+    assert got == PUBLISHED
     assert set(figures["scope_code"]) == {COUNTY}
     assert set(figures["as_of"]) == {"2021-04-08"}
-    assert set(figures["publisher"]) == {"中共松桃苗族自治县委组织部"}
-    assert set(figures["source_url"]) == {""}
-    assert set(figures["unit"]) <= {"count", "mu", "stick", "bird", "head", "person_times"}
-    for metric, value in computed(t).items():
-        assert value == PUBLISHED[metric], metric
+    units = dict(zip(figures["metric"], figures["unit"], strict=True))
+    assert units["planting_mu"] == "mu" and units["pigs_head"] == "head"
+    assert units["employment_person_times"] == "person_times" and units["joint_committees"] == "count"
+    assert_published(t)
+
+
+def test_the_source_is_cited_exactly(t: Ledger) -> None:
+    f = t["reported_figures"]
+    cited = f[["source_title", "source_author", "source_affiliation", "source_published_at", "publisher",
+               "source_url", "source_note"]].drop_duplicates()
+    assert cited.to_dict("records") == [{
+        "source_title": "松桃：“三措并举”发展壮大村级集体经济助推乡村振兴战略", "source_author": "陈宇威",
+        "source_affiliation": "县委组织部", "source_published_at": "2021-04-08T15:17:35", "publisher": "",
+        "source_url": "", "source_note": "本站原创"}]
+
+
+def test_the_bound_figures_take_the_middle_of_their_range(t: Ledger) -> None:
+    """余 reads as "more than the figure, less than the next step of its precision" (60万余: 600,000–610,000)."""
+    got = computed(t)
+    assert got["planting_mu"] == 605_000 and got["fungus_sticks"] == 46_005_000
+    assert got["employment_person_times"] == 356_550 and got["cooperative_work_rules"] == 15
 
 
 def test_joint_committee_kinds_and_units(t: Ledger) -> None:
@@ -159,7 +196,20 @@ def test_joint_committee_kinds_and_units(t: Ledger) -> None:
     assert "cattle" not in set(t["bases"]["industry"])  # head-unit bases are pigs only
     dams = t["dam_areas"]
     assert (num(dams["area_mu"]) >= 500).all()
-    assert 2 <= len(dams) - PUBLISHED["dam_areas_with_bases"] <= 4
+    assert set(dams["id"]) == set(t["bases"]["dam_area_id"]) - {""}  # every dam area holds a base
+
+
+def test_base_sizes_in_three_readings(t: Ledger) -> None:
+    b = t["bases"]
+    planned, scale, output = (num(b[c].replace("", np.nan)) for c in ("planned_scale", "scale", "annual_output"))
+    mu, head = b["unit"] == "mu", b["unit"] == "head"
+    # planting bases plan their mu and have planted 60–100 % of it; only they have a plan
+    assert planned[mu].notna().all() and planned[~mu].isna().all()
+    ratio = scale[mu] / planned[mu]
+    assert ratio.between(0.55, 1.0).all() and 0.75 <= ratio.mean() <= 0.85
+    # pig farms market 1.4–1.8 head a year per head standing; only livestock has a yearly output
+    assert output[head].notna().all() and output[~head].isna().all()
+    assert (output[head] / scale[head]).between(1.3, 1.9).all()
 
 
 # --- divisions ------------------------------------------------------------------------------
@@ -188,7 +238,8 @@ def test_divisions(t: Ledger) -> None:
 
 ID_TABLES = {"party_orgs": None, "dam_areas": "DA", "cooperatives": "CO", "companies": "CP", "bases": "BS",
              "members": "PM", "households": "HH"}
-ORG_PREFIX = {"joint_committee": "JC", "general_branch": "GB", "branch": "BR", "group": "PG"}
+ORG_PREFIX = {"county_committee": "CC", "town_committee": "TC", "joint_committee": "JC", "general_branch": "GB",
+              "branch": "BR", "group": "PG"}
 
 
 def test_ids_unique_across_the_ledger(t: Ledger) -> None:
@@ -198,7 +249,8 @@ def test_ids_unique_across_the_ledger(t: Ledger) -> None:
         frame = t[name]
         expected = frame["level"].map(ORG_PREFIX) if prefix is None else prefix
         assert (frame["id"].str[:2] == expected).all(), name
-        assert (frame["id"].str[2:10] == f"-{COUNTY}-").all(), name
+        assert (frame["id"].str[2:10].str.rstrip("-") == f"-{COUNTY}").all(), name
+    assert t["party_orgs"].loc[t["party_orgs"]["level"] == "county_committee", "id"].tolist() == [f"CC-{COUNTY}"]
 
 
 def test_references_resolve_to_the_right_kind(t: Ledger) -> None:
@@ -213,6 +265,8 @@ def test_references_resolve_to_the_right_kind(t: Ledger) -> None:
     by = {(lv, k): set(g["id"]) for (lv, k), g in orgs.groupby(["level", "kind"])}
     jcs = by[("joint_committee", "joint_village")] | by[("joint_committee", "industry")]
     gbs = by[("general_branch", "area")]
+    tcs = set(orgs.loc[orgs["level"] == "town_committee", "id"])
+    cc = set(orgs.loc[orgs["level"] == "county_committee", "id"])
     branches = set(orgs.loc[orgs["level"] == "branch", "id"])
     groups = set(orgs.loc[orgs["level"] == "group", "id"])
 
@@ -220,17 +274,24 @@ def test_references_resolve_to_the_right_kind(t: Ledger) -> None:
         present = set(values.dropna())
         return (present - {""} if optional else present) <= allowed
 
-    # the org tree
+    # the org tree (its shape: test_coherence.py)
     level = orgs["level"]
-    assert (orgs.loc[level == "joint_committee", "parent_id"] == "").all()
+    assert ok(orgs.loc[level == "town_committee", "parent_id"], cc)
+    assert ok(orgs.loc[level == "joint_committee", "parent_id"], tcs | cc)
     assert ok(orgs.loc[level == "general_branch", "parent_id"], jcs)
-    assert ok(orgs.loc[level == "branch", "parent_id"], jcs | gbs, optional=True)
+    assert ok(orgs.loc[level == "branch", "parent_id"], jcs | gbs | tcs)
     assert ok(orgs.loc[level == "group", "parent_id"], by[("branch", "village")])
-    assert set(orgs["kind"]) == {"joint_village", "industry", "area", "village", "cooperative_joint", "company"}
-    assert ok(orgs["seat_code"], villages | towns)
-    assert ok(orgs.loc[level != "joint_committee", "seat_code"], villages)
+    assert set(orgs["kind"]) == {"", "town", "township", "subdistrict", "joint_village", "industry", "area", "village",
+                                 "cooperative_joint", "company"}
+    assert (orgs.loc[level == "town_committee", "kind"] ==
+            orgs.loc[level == "town_committee", "seat_code"].map(d.set_index("code")["kind"])).all()
+    assert ok(orgs["seat_code"], villages | towns | {COUNTY})
+    assert sorted(orgs.loc[level == "town_committee", "seat_code"]) == sorted(towns)
+    assert ok(orgs.loc[~level.isin(["county_committee", "town_committee", "joint_committee"]), "seat_code"], villages)
     assert ok(orgs["covers"].str.split(";").explode(), villages, optional=True)
-    assert ok(orgs["secretary_id"], members)
+    assert ok(orgs["secretary_id"], members, optional=True)
+    # the county and town committees' secretaries are no members of the villages: left empty
+    assert (orgs.loc[~level.isin(["county_committee", "town_committee"]), "secretary_id"] != "").all()
     vb = orgs[orgs["kind"] == "village"]
     assert len(vb) == 522 and sorted(vb["seat_code"]) == sorted(villages)
     # general branches cover part of their joint committee's villages
@@ -280,11 +341,7 @@ def test_references_resolve_to_the_right_kind(t: Ledger) -> None:
 
 
 def test_same_county_and_household_links(t: Ledger) -> None:
-    vil_of_member = t["members"].set_index("id")["village_code"]
     vil_of_hh = t["households"].set_index("id")["village_code"]
-    mh = t["member_households"]
-    # members drive households of their own village
-    assert (mh["member_id"].map(vil_of_member) == mh["household_id"].map(vil_of_hh)).all()
     # households join cooperatives of their village or town
     ch = t["cooperative_households"]
     coop_vil = t["cooperatives"].set_index("id")["village_code"]
@@ -308,9 +365,9 @@ def test_structure_of_the_chain(t: Ledger) -> None:
     grp = orgs[orgs["level"] == "group"]
     assert (grp["secretary_id"].map(m["org_id"]) == grp["id"]).all()
     assert not m["org_id"].isin(orgs.loc[orgs["level"].isin(["joint_committee", "general_branch"]), "id"]).any()
-    # branches under general branches, joint committees and standalone all occur
+    # cooperative joint branches under general branches and under town committees both occur
     parents = orgs.loc[orgs["kind"] == "cooperative_joint", "parent_id"].str[:2]
-    assert {"GB", ""} <= set(parents)
+    assert {"GB", "TC"} <= set(parents)
     assert (orgs.loc[orgs["level"] == "joint_committee", "covers"] != "").all()
 
 
@@ -345,8 +402,7 @@ def test_member_and_household_attributes(t: Ledger) -> None:
     assert birth.between(1940, 2000).all() and (joined - birth >= 18).all() and (joined <= 2021).all()
     assert set(m["gender"]) == {"male", "female"}
     roles = m["roles"].str.split(";").explode()
-    assert set(roles[roles != ""]) <= {"lead_goose", "policy_publicist", "mediator", "patroller", "sanitation",
-                                       "service", "entrepreneur", "grower"}
+    assert set(roles[roles != ""]) == {r.value for r in MemberRole}
     poor = hh["poor"] == "true"
     exit_year = num(hh["poverty_exit_year"].replace("", np.nan))
     assert exit_year[~poor].isna().all()
@@ -370,9 +426,9 @@ def test_realistic_sizes_and_coverage(t: Ledger) -> None:
     assert 0.84 <= (nondemo["run_by"] != "").mean() <= 0.91
     assert ((co["run_by"] == "") & (co["led_by"] != "")).sum() >= 1  # led only by a joint committee
     driven = hh["id"].isin(t["member_households"]["household_id"])
-    assert 0.85 <= driven[poor].mean() <= 0.95 and 0.5 <= driven[~poor].mean() <= 0.7
+    assert 0.88 <= driven[poor].mean() <= 0.92 and 0.55 <= driven[~poor].mean() <= 0.65
     per_member = t["member_households"].groupby("member_id").size()
-    assert per_member.between(3, 10).all()
+    assert per_member.between(1, 10).all() and 6 <= per_member.mean() <= 9
     assert 0.05 <= 1 - len(per_member) / len(m) <= 0.15
     linked = b["id"].isin(t["base_members"]["base_id"])
     assert 0.85 <= linked.mean() <= 0.95
@@ -462,6 +518,7 @@ def test_general_generator_on_another_county(tmp_path: Path) -> None:
     """Any Guizhou county can be drawn from the default profile and appended to one ledger."""
     with LedgerWriter(tmp_path) as writer:
         writer.append("industries", industries_frame())
+        writer.append("work_rules", work_rules_frame(CountyProfile()))
         for code in ("522635", "520329"):  # 麻江县, 余庆县
             tables = generate_county(county_divisions(code), CountyProfile(), np.random.default_rng([1, int(code)]))
             for name, frame in tables.items():
@@ -474,3 +531,5 @@ def test_general_generator_on_another_county(tmp_path: Path) -> None:
     assert set(ledger["households"]["village_code"]) <= villages
     assert (ledger["members"]["id"].str[3:9] == ledger["members"]["village_code"].str[:6]).all()
     assert len(ledger["reported_figures"]) == 0
+    loaders = pytest.importorskip("partychain.loaders")
+    assert loaders.check_ledger(tmp_path).warnings == []

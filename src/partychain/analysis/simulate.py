@@ -2,8 +2,8 @@
 
 Every panel is drawn on the real divisions of a county (Songtao by default: 28 towns, 522
 villages and communities from the packaged division file) with the income model of the
-sample generator (``partychain.sample.generator``; its parameters are read from the
-:class:`~partychain.sample.generator.CountyProfile`, so the simulation follows the generator):
+sample generator (``partychain.sample.incomes``; its parameters are read from the
+:class:`~partychain.sample.profile.CountyProfile`, so the simulation follows the generator):
 
     log y0[v,t] = m + a[town] + b[v] + (g + d[town]) (t − baseline) + u[town,t] + e[v,t]
     y[v,t] = round(exp(log y0[v,t])) + paired[v] · [t ≥ since[v]] · (max(0, E (1 + 0.25 z[v,t])) + p[leader(v),t])
@@ -96,7 +96,7 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
 
 @cache
 def _county(code: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    from partychain.sample.generator import county_divisions
+    from partychain.sample.divisions import county_divisions
 
     div = county_divisions(code)
     vil = div.villages
@@ -111,7 +111,7 @@ def _county(code: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
 def _pair(rng: np.random.Generator, town: IntArray, weak: npt.NDArray[np.bool_], strong: npt.NDArray[np.bool_],
           order: Callable[[np.random.Generator], IntArray], *, pairing_share: float, cross_town_share: float,
           hub_capacity: tuple[float, ...]) -> list[tuple[int, int]]:
-    """The generator's pairing passes (``partychain.sample.generator._pairings``, the same draws in the same
+    """The generator's pairing passes (``partychain.sample.incomes.draw_pairings``, the same draws in the same
     order) over the weak villages in the order ``order(rng)`` gives."""
     w_idx = np.flatnonzero(weak)
     s_idx = np.flatnonzero(strong)
@@ -168,6 +168,7 @@ def simulate_panel(scenario: str | Scenario, *, seed: int, county: str = "520628
     >>> bool((p.classes()[p.pairings["weak_code"]] == "weak").all())
     True
     """
+    from partychain.sample.incomes import INCOME_STREAMS
     from partychain.sample.songtao import SONGTAO_PROFILE
 
     sc = SCENARIOS[scenario] if isinstance(scenario, str) and scenario in SCENARIOS else scenario
@@ -179,9 +180,10 @@ def simulate_panel(scenario: str | Scenario, *, seed: int, county: str = "520628
     town = pd.Index(towns).get_indexer(villages["town_code"]).astype(np.int64)
     n_v, n_t = len(villages), len(towns)
     years = np.arange(p.income_years[0], p.income_years[1] + 1)
-    # the generator's own streams for incomes (generate_county spawns 17 and uses the last three), so that
-    # the scenario as generated with seed 2021 and 40,000 planted is exactly the Songtao sample's incomes
-    r_level, r_pair, r_effect = np.random.default_rng(seed).spawn(17)[14:17]
+    # the generator's own streams for incomes (the children at INCOME_STREAMS of those generate_county spawns),
+    # so that the scenario as generated with seed 2021 and 40,000 planted is exactly the Songtao sample's incomes
+    spawned = np.random.default_rng(seed).spawn(max(INCOME_STREAMS) + 1)
+    r_level, r_pair, r_effect = (spawned[i] for i in INCOME_STREAMS)
     a = r_level.normal(0.0, p.income_town_sd, n_t)
     b = r_level.normal(0.0, p.income_village_sd, n_v)
     u = r_level.normal(0.0, p.income_year_town_sd if sc.year_town_sd is None else sc.year_town_sd, (n_t, len(years)))

@@ -1,7 +1,7 @@
 """The Guizhou province sample: every county's synthetic ledger on the real divisions.
 
 88 counties, 1,510 towns and 17,964 villages/communities (NBS codes); everything attached to
-them is drawn by :func:`~partychain.sample.generator.generate_county` with
+them is drawn by :func:`~partychain.sample.county.generate_county` with
 :data:`PROVINCE_PROFILE`, one county at a time, and appended to the ledger files at once, so
 memory stays bounded by the largest county whatever the number of counties (see
 ``docs/sample.md``, "The province sample").
@@ -21,18 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .generator import (
-    PHASES,
-    TABLE_COLUMNS,
-    CountyProfile,
-    LedgerWriter,
-    SampleError,
-    SampleSummary,
-    county_divisions,
-    generate_county,
-    industries_frame,
-    load_divisions,
-)
+from .county import COUNTY_WIDE, PHASES, generate_county
+from .divisions import county_divisions, load_divisions
+from .industries import industries_frame
+from .party_life import work_rules_frame
+from .profile import CountyProfile, SampleError, SampleSummary
+from .writer import TABLE_COLUMNS, LedgerWriter
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +100,7 @@ def generate_province(out_dir: Path, *, counties: Iterable[str] | None = None, s
     out = Path(out_dir)
     with LedgerWriter(out) as writer:
         writer.append("industries", industries_frame())
+        writer.append("work_rules", work_rules_frame(profile))
         for i, code in enumerate(codes):
             div = county_divisions(code, divisions)
             label = f"{div.code} {div.name} ({i + 1}/{len(codes)})"
@@ -120,7 +115,7 @@ def generate_province(out_dir: Path, *, counties: Iterable[str] | None = None, s
             tables = generate_county(div, profile, rng, pairing_effect=pairing_effect, on_step=step,
                                      id_region=id_region(code))
             for name in TABLE_COLUMNS:
-                if name not in ("industries", "reported_figures"):
+                if name not in COUNTY_WIDE:
                     writer.append(name, tables[name])
             del tables
             step("written")

@@ -1,0 +1,100 @@
+"""Village collective income (村集体经济收入) per village and year, strong villages leading weak ones
+(强村带弱村), and the planted pairing effect.
+
+The draws come from three child generators of their own (:data:`INCOME_STREAMS` of the county's
+spawned streams), so ``partychain.analysis.simulate`` can redraw them exactly for a seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from partychain.graph_model.enums import PairingKind
+
+from .profile import CountyProfile, SampleError
+from .state import BoolArray, CountyState, IntArray
+
+__all__ = ["INCOME_STREAMS", "draw_incomes", "draw_pairings"]
+
+INCOME_STREAMS: tuple[int, int, int] = (14, 15, 16)
+"""Positions, among the child generators a county spawns, of the income levels, the pairings and the
+planted effect's noise."""
+
+
+def draw_pairings(rng: np.random.Generator, town: IntArray, weak: BoolArray, strong: BoolArray,
+                  profile: CountyProfile) -> list[tuple[int, int]]:
+    """Strong villages leading weak ones, chosen from baseline data only: (strong, weak) positions.
+
+    ``round(pairing_share * weak)`` weak villages are paired, ``round(cross_town_share * that)``
+    of them across a town border. Weak villages are visited in a random order that puts
+    villages whose town has a strong village first. A first pass pairs them with a strong
+    village of their own town, a second pass pairs still unpaired ones with a strong village
+    of another town (and fills up if the towns ran out of strong villages). Each strong
+    village can lead 1–5 weak villages (drawn from ``hub_capacity``) and is chosen in
+    proportion to its remaining capacity, so hubs emerge.
+    """
+    w_idx = np.flatnonzero(weak)
+    s_idx = np.flatnonzero(strong)
+    if not len(w_idx) or not len(s_idx):
+        return []
+    n_pair = round(profile.pairing_share * len(w_idx))
+    n_within = n_pair - round(profile.cross_town_share * n_pair)
+    cap_p = np.asarray(profile.hub_capacity, dtype=np.float64)
+    remaining = 1 + rng.choice(len(cap_p), size=len(s_idx), p=cap_p / cap_p.sum())
+    strong_towns = np.isin(town[w_idx], town[s_idx])
+    order = w_idx[np.argsort(rng.random(len(w_idx)) + np.where(strong_towns, 0.0, 0.6), kind="stable")]
+    pick = rng.random((2, len(order)))
+    s_town = town[s_idx]
+    paired: dict[int, int] = {}
+    for rounds, (same_town, limit) in enumerate(((True, n_within), (False, n_pair))):
+        for i, v in enumerate(order):
+            if len(paired) >= limit:
+                break
+            if v in paired:
+                continue
+            cand = ((s_town == town[v]) if same_town else (s_town != town[v])) & (remaining > 0)
+            if not cand.any():
+                continue
+            w = np.where(cand, remaining, 0).astype(np.float64)
+            j = min(int(np.searchsorted(np.cumsum(w) / w.sum(), pick[rounds, i], side="right")), len(w) - 1)
+            remaining[j] -= 1
+            paired[int(v)] = int(s_idx[j])
+    return sorted((s, w) for w, s in paired.items())
+
+
+def draw_incomes(st: CountyState, rngs: Sequence[np.random.Generator], pairing_effect: float) -> None:
+    """Collective income per village and year, pairings, and the planted pairing effect.
+
+    log y0[v,t] = m + a[town] + b[v] + g (t - baseline) + u[town,t] + e[v,t]  (all normal)
+    y[v,t] = round(exp(log y0)) + paired[v] * [t >= since] * round(max(0, effect (1 + s z[v,t])))
+    """
+    p = st.profile
+    r_level, r_pair, r_effect = rngs
+    years = np.arange(p.income_years[0], p.income_years[1] + 1)
+    if p.baseline_year not in years:
+        raise SampleError("the baseline year must be one of the income years")
+    a = r_level.normal(0.0, p.income_town_sd, st.n_t)
+    b = r_level.normal(0.0, p.income_village_sd, st.n_v)
+    u = r_level.normal(0.0, p.income_year_town_sd, (st.n_t, len(years)))
+    e = r_level.normal(0.0, p.income_year_village_sd, (st.n_v, len(years)))
+    log_y = (p.income_log_mean + a[st.v_town][:, None] + b[:, None]
+             + p.income_growth * (years - p.baseline_year)[None, :] + u[st.v_town] + e)
+    y0 = np.rint(np.exp(log_y)).astype(np.int64)
+    baseline = y0[:, int(np.flatnonzero(years == p.baseline_year)[0])]
+    pairs = draw_pairings(r_pair, st.v_town, baseline < p.weak_below, baseline >= p.strong_from, p)
+    paired = np.zeros(st.n_v, dtype=bool)
+    for _, w in pairs:
+        paired[w] = True
+    z = r_effect.normal(0.0, 1.0, (st.n_v, len(years)))
+    bump = np.rint(np.maximum(0.0, pairing_effect * (1.0 + p.effect_noise * z))).astype(np.int64)
+    y = y0 + bump * (paired[:, None] & (years >= p.pairing_since)[None, :])
+    st.tables["village_income"] = pd.DataFrame({
+        "village_code": np.repeat(st.v_code, len(years)), "year": np.tile(years, st.n_v),
+        "collective_income": y.reshape(-1)})
+    st.tables["pairings"] = pd.DataFrame({
+        "strong_code": np.array([st.v_code[s] for s, _ in pairs], dtype=object),
+        "weak_code": np.array([st.v_code[w] for _, w in pairs], dtype=object),
+        "since": p.pairing_since, "kind": PairingKind.strong_weak.value})
