@@ -77,8 +77,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="replace only the sections run now in an existing <scale>.json (the others keep their "
                          "earlier figures; the report says when each section was measured)")
     ap.add_argument("--seed", type=int, default=2021, help="seed of the generated sample")
-    ap.add_argument("--neo4j-heap", default="2g", help="engines: the Neo4j server's heap (a county load needs 2g)")
+    ap.add_argument("--neo4j-heap", default="3g", help="engines: the Neo4j server's heap (a county reload needs 2g)")
     ap.add_argument("--neo4j-pagecache", default="1g", help="engines: the Neo4j server's page cache")
+    ap.add_argument("--neo4j-import-memory", help="engines: the importer's --max-off-heap-memory (default: 90 %% of "
+                                                  "the free memory)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if "engines" in args.what:
@@ -156,7 +158,8 @@ def _engines(args: argparse.Namespace) -> None:
         households, villages = _samples(ledger, 200 if args.quick else 2000)
         engines.main(ledger, scale=args.scale, work=work, quick=args.quick,
                      seconds=args.seconds or (2.0 if args.quick else 10.0), repeat=1 if args.quick else args.repeat,
-                     heap=args.neo4j_heap, pagecache=args.neo4j_pagecache, households=households,
+                     heap=args.neo4j_heap, pagecache=args.neo4j_pagecache,
+                     import_memory=args.neo4j_import_memory, households=households,
                      villages=villages, results=args.results, doc=not args.no_doc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
