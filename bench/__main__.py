@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=2021, help="seed of the generated sample")
     ap.add_argument("--neo4j-heap", default="3g", help="engines: the Neo4j server's heap (a county reload needs 2g)")
     ap.add_argument("--neo4j-pagecache", default="1g", help="engines: the Neo4j server's page cache")
+    ap.add_argument("--embedded-buffer-pool-mb", type=int, default=0,
+                    help="engines: the embedded engine's buffer pool (PARTYCHAIN_BUFFER_POOL_MB; 0: its default)")
     ap.add_argument("--neo4j-import-memory", help="engines: the importer's --max-off-heap-memory (default: 90 %% of "
                                                   "the free memory)")
     args = ap.parse_args(argv)
@@ -159,7 +161,8 @@ def _engines(args: argparse.Namespace) -> None:
         engines.main(ledger, scale=args.scale, work=work, quick=args.quick,
                      seconds=args.seconds or (2.0 if args.quick else 10.0), repeat=1 if args.quick else args.repeat,
                      heap=args.neo4j_heap, pagecache=args.neo4j_pagecache,
-                     import_memory=args.neo4j_import_memory, households=households,
+                     import_memory=args.neo4j_import_memory, buffer_pool_mb=args.embedded_buffer_pool_mb,
+                     households=households,
                      villages=villages, results=args.results, doc=not args.no_doc)
     finally:
         shutil.rmtree(work, ignore_errors=True)

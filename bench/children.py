@@ -56,7 +56,7 @@ def engine_queries(spec: dict[str, str], ledger: str, quick: bool) -> dict[str, 
     else:
         from partychain.storage.embedded import EmbeddedStore
 
-        store = EmbeddedStore(Path(spec["db"]))
+        store = EmbeddedStore(Path(spec["db"]), buffer_pool_mb=int(spec.get("buffer_pool_mb") or 0))
     try:
         return bench_queries.run(store, Path(ledger), quick=quick, pandas_baseline=False)
     finally:

@@ -207,8 +207,8 @@ def _http(argv: list[str], env: dict[str, str], households: list[str], villages:
 
 
 def run(ledger: Path, *, scale: str, work: Path, quick: bool = False, seconds: float = 10.0, repeat: int = 3,
-        heap: str = "3g", pagecache: str = "1g", import_memory: str | None = None, households: list[str],
-        villages: list[str]) -> dict[str, Any]:
+        heap: str = "3g", pagecache: str = "1g", import_memory: str | None = None, buffer_pool_mb: int = 0,
+        households: list[str], villages: list[str]) -> dict[str, Any]:
     from partychain import neo4j_server
     from partychain.storage.neo4j import Neo4jStore
 
@@ -217,7 +217,7 @@ def run(ledger: Path, *, scale: str, work: Path, quick: bool = False, seconds: f
     res: dict[str, Any] = {"machine": machine(), "scale": scale, "ledger": str(ledger), "quick": quick,
                            "neo4j": {"version": neo4j_server.NEO4J_VERSION, "heap": heap, "pagecache": pagecache,
                                      "import_max_off_heap": import_memory},
-                           "embedded": {}}
+                           "embedded": {"buffer_pool_mb": buffer_pool_mb}}
     db, data, client_db = work / "graph", work / "neo4j", work / "neo4j-client"
     password = secrets.token_urlsafe(18)
     print("embedded: load ...", flush=True)
@@ -245,14 +245,15 @@ def run(ledger: Path, *, scale: str, work: Path, quick: bool = False, seconds: f
                                                    import_memory=import_memory)
         neo_env["PARTYCHAIN_NEO4J_URI"] = uri
     try:
-        specs = {"embedded": {"engine": "embedded", "db": str(db)},
+        specs = {"embedded": {"engine": "embedded", "db": str(db), "buffer_pool_mb": str(buffer_pool_mb)},
                  "neo4j": {"engine": "neo4j", "uri": uri, "password": password,
                            "personal_dir": str(client_db / "personal")}}
         for name, spec in specs.items():
             print(f"{name}: queries ...", flush=True)
             q = in_child(children.engine_queries, spec, str(ledger), quick)
             res[name]["queries"] = {**q["result"], "seconds": q["seconds"], "peak_rss_mb": q["peak_rss_mb"]}
-        for name, argv, env in (("embedded", ["--db", str(db)], _env(PARTYCHAIN_ENGINE="embedded")),
+        emb_env = _env(PARTYCHAIN_ENGINE="embedded", PARTYCHAIN_BUFFER_POOL_MB=str(buffer_pool_mb))
+        for name, argv, env in (("embedded", ["--db", str(db)], emb_env),
                                 ("neo4j", [], neo_env)):
             print(f"{name}: HTTP ...", flush=True)
             res[name]["http"] = _http(argv, env, households, villages, seconds=seconds, repeat=repeat)
@@ -296,7 +297,9 @@ def render(r: dict[str, Any]) -> str:
              f"{m['memory_gb']} GB, commit {m['git']}; load average {m['load_average'][0]} at the start, "
              f"{m.get('load_average_end', ['?'])[0]} at the end. Neo4j {n['version']} Community "
              f"(`tools/neo4j-server`, heap {n['heap']}, page cache {n['pagecache']}) and the embedded engine "
-             f"(ladybug {m['packages'].get('ladybug', '?')}) on the same machine in the same run; "
+             f"(ladybug {m['packages'].get('ladybug', '?')}"
+             + (f", buffer pool {e['buffer_pool_mb']:,} MB" if e.get("buffer_pool_mb") else "")
+             + ") on the same machine in the same run; "
              f"{el['rows_in']:,} ledger rows → {el['nodes']:,} nodes and {el['relationships']:,} relationships. "
              "Latencies are p50 / p99 in ms, in-process (the service functions on an opened store; for Neo4j "
              "through the Bolt driver on loopback); HTTP is `partychain serve`, one worker, 8 connections.", "",
@@ -377,11 +380,12 @@ def write(r: dict[str, Any]) -> Path:
 
 
 def main(ledger: Path, *, scale: str, work: Path, quick: bool, seconds: float, repeat: int, heap: str,
-         pagecache: str, import_memory: str | None, households: list[str], villages: list[str], results: Path,
-         doc: bool) -> None:
+         pagecache: str, import_memory: str | None, buffer_pool_mb: int, households: list[str],
+         villages: list[str], results: Path, doc: bool) -> None:
     started = time.perf_counter()
     r = run(ledger, scale=scale, work=work, quick=quick, seconds=seconds, repeat=repeat, heap=heap,
-            pagecache=pagecache, import_memory=import_memory, households=households, villages=villages)
+            pagecache=pagecache, import_memory=import_memory, buffer_pool_mb=buffer_pool_mb, households=households,
+            villages=villages)
     r["machine"]["load_average_end"] = machine()["load_average"]
     r["seconds"] = time.perf_counter() - started
     path = save(f"engines-{scale}", r, folder=results)
