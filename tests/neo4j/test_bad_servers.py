@@ -9,7 +9,8 @@ nothing written.
   what is tested is the driver's and partychain's side of the handshake, which is where a real
   4.x server is refused too (the driver asks for notification filtering, which needs Bolt 5.2);
 * with the session's real server (``neo4j``): a wrong password, an unknown database;
-* ``partychain neo4j start`` on a port already in use.
+* ``partychain neo4j start`` on a port already in use; ``partychain neo4j import`` of a folder that is
+  not an export, or onto a data directory a server runs on.
 """
 
 from __future__ import annotations
@@ -161,3 +162,19 @@ def test_a_port_in_use_is_said_with_the_port(tmp_path: Path) -> None:
                             PARTYCHAIN_NEO4J_PASSWORD="a-long-password"))
     assert f"port {port} on 127.0.0.1 is already in use" in line
     assert not (tmp_path / "neo4j" / "partychain-neo4j.pid").exists()
+
+
+def test_import_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
+    (tmp_path / "not-an-export").mkdir()
+    line = one_line(cli("neo4j", "import", str(tmp_path / "not-an-export"), "--data", str(tmp_path / "neo4j"),
+                        tmp=tmp_path))
+    assert "is not a neo4j-admin export" in line and "partychain export" in line
+
+
+@pytest.mark.neo4j
+def test_import_refuses_a_data_directory_a_server_runs_on(neo4j_server: Any, tmp_path: Path) -> None:
+    if neo4j_server.data is None:
+        pytest.skip("the server's data directory is unknown (PARTYCHAIN_NEO4J_URI points at an outside server)")
+    (tmp_path / "empty").mkdir()  # not an export either: refused twice over, never imported
+    line = one_line(cli("neo4j", "import", str(tmp_path / "empty"), "--data", str(neo4j_server.data), tmp=tmp_path))
+    assert "a Neo4j server runs on" in line and "partychain neo4j stop" in line
