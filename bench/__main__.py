@@ -3,6 +3,7 @@
     python -m bench all --scale county            # the Songtao sample, a few minutes (CI smoke: --quick)
     python -m bench all --scale province          # the Guizhou sample (~7 million households), ~20 minutes
     python -m bench load queries --scale province --ledger /tmp/guizhou --repeat 2
+    python -m bench engines --scale county        # the embedded engine and Neo4j side by side (bench/engines.py)
 
 The province ledger is generated once (``partychain sample guizhou``) into a cache folder under
 the system temp directory and reused; ``--ledger`` points at another one.
@@ -59,7 +60,8 @@ def _samples(ledger: Path, n: int, seed: int = 7) -> tuple[list[str], list[str]]
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", nargs="*", default=["all"], choices=[*WHAT, "all"])
+    ap.add_argument("what", nargs="*", default=["all"], choices=[*WHAT, "all", "engines"],
+                    help="sections to run; 'engines' (not part of 'all'): both engines side by side, alone")
     ap.add_argument("--scale", choices=["county", "province"], default="county",
                     help="county = the Songtao sample (522 villages); province = Guizhou (17,964 villages)")
     ap.add_argument("--repeat", type=int, default=3, help="repetitions per measurement")
@@ -75,8 +77,19 @@ def main(argv: list[str] | None = None) -> None:
                     help="replace only the sections run now in an existing <scale>.json (the others keep their "
                          "earlier figures; the report says when each section was measured)")
     ap.add_argument("--seed", type=int, default=2021, help="seed of the generated sample")
+    ap.add_argument("--neo4j-heap", default="3g", help="engines: the Neo4j server's heap (a county reload needs 2g)")
+    ap.add_argument("--neo4j-pagecache", default="1g", help="engines: the Neo4j server's page cache")
+    ap.add_argument("--embedded-buffer-pool-mb", type=int, default=0,
+                    help="engines: the embedded engine's buffer pool (PARTYCHAIN_BUFFER_POOL_MB; 0: its default)")
+    ap.add_argument("--neo4j-import-memory", help="engines: the importer's --max-off-heap-memory (default: 90 %% of "
+                                                  "the free memory)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if "engines" in args.what:
+        if set(args.what) != {"engines"}:
+            ap.error("engines runs alone")
+        _engines(args)
+        return
     what = set(WHAT) if "all" in args.what else set(args.what)
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="partychain-bench-"))
@@ -126,6 +139,31 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_doc:
             print(f"report: {report.write(results)}")
         print(report.render(results))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _engines(args: argparse.Namespace) -> None:
+    from . import engines
+
+    work = Path(tempfile.mkdtemp(prefix="partychain-engines-"))
+    try:
+        ledger = args.ledger
+        if ledger is None:
+            if args.scale == "province":
+                ledger = _province_ledger(args.seed)
+            else:
+                from partychain.sample import generate_songtao
+
+                ledger = work / "songtao"
+                generate_songtao(ledger, seed=args.seed)
+        households, villages = _samples(ledger, 200 if args.quick else 2000)
+        engines.main(ledger, scale=args.scale, work=work, quick=args.quick,
+                     seconds=args.seconds or (2.0 if args.quick else 10.0), repeat=1 if args.quick else args.repeat,
+                     heap=args.neo4j_heap, pagecache=args.neo4j_pagecache,
+                     import_memory=args.neo4j_import_memory, buffer_pool_mb=args.embedded_buffer_pool_mb,
+                     households=households,
+                     villages=villages, results=args.results, doc=not args.no_doc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -40,3 +40,24 @@ def analysis(db: str, repeat: int, n_boot: int, n_perm: int) -> dict[str, Any]:
         return bench_analysis.run(store, repeat=repeat, n_boot=n_boot, n_perm=n_perm)
     finally:
         store.close()
+
+
+def engine_queries(spec: dict[str, str], ledger: str, quick: bool) -> dict[str, Any]:
+    """The query benchmark (graph families and every named query, no pandas) on either engine."""
+    from partychain.storage.base import GraphStore
+
+    from . import queries as bench_queries
+
+    store: GraphStore
+    if spec["engine"] == "neo4j":
+        from partychain.storage.neo4j import Neo4jStore
+
+        store = Neo4jStore(spec["uri"], password=spec["password"], personal_dir=Path(spec["personal_dir"]))
+    else:
+        from partychain.storage.embedded import EmbeddedStore
+
+        store = EmbeddedStore(Path(spec["db"]), buffer_pool_mb=int(spec.get("buffer_pool_mb") or 0))
+    try:
+        return bench_queries.run(store, Path(ledger), quick=quick, pandas_baseline=False)
+    finally:
+        store.close()

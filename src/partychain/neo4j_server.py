@@ -11,6 +11,10 @@ two files of its own: ``partychain-neo4j.log`` (its output) and ``partychain-neo
 (``pid uri``), which :func:`status` and :func:`stop` read.  The password of the ``neo4j`` user is
 the one the client uses, ``PARTYCHAIN_NEO4J_PASSWORD``; the server sets it at every start.
 
+:func:`import_export` builds the database offline from a ``partychain export --format
+neo4j-admin`` folder with Neo4j's own bulk importer (``neo4j-admin database import full``,
+whose Java entry point ``org.neo4j.cli.AdminTool`` is on the same classpath).
+
 >>> NEO4J_VERSION.startswith("5.26.")
 True
 """
@@ -39,6 +43,7 @@ PID_FILE = "partychain-neo4j.pid"
 LOG_FILE = "partychain-neo4j.log"
 READY = re.compile(r"partychain-neo4j: ready at (bolt://\S+)")
 PASSWORD_ENV = "PARTYCHAIN_NEO4J_PASSWORD"
+SCHEMA_FILE = "partychain-schema.cypher"  # run once by the server at its next start (PartychainNeo4j)
 
 
 def _pom_version() -> str:
@@ -210,6 +215,104 @@ def _terminate(pid: int, wait_s: float) -> bool:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     return False
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``neo4j-admin database import full`` reported for one import."""
+
+    data: Path
+    nodes: int
+    relationships: int
+    properties: int
+    seconds: float  # the whole command, JVM start included
+    peak_memory: str  # the importer's own "Peak memory usage" line, e.g. "1.004GiB"
+    store_bytes: int  # the database's store files after the import (transaction logs not counted)
+    output: str
+
+
+IMPORTED = re.compile(r"Imported:\s+(\d+) nodes\s+(\d+) relationships\s+(\d+) properties", re.S)
+PEAK = re.compile(r"Peak memory usage: (\S+)")
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def empty_list_statements() -> list[str]:
+    """The statements that give list properties the ``[]`` the importer could not write.
+
+    A load stores an empty ledger cell of a list property as ``[]``; neo4j-admin cannot write an
+    empty list (an empty cell, quoted or not, becomes no property), so after an import those
+    properties are set to ``[]`` where missing, in batches of 10,000.  Labels and names come from
+    the model only.
+
+    >>> empty_list_statements()
+    ['MATCH (n:PartyMember) WHERE n.roles IS NULL CALL (n) { SET n.roles = [] } IN TRANSACTIONS OF 10000 ROWS']
+    """
+    from partychain.graph_model import NODES, RELS, graph_properties_of
+
+    out = [f"MATCH (n:{label}) WHERE n.{name} IS NULL CALL (n) {{ SET n.{name} = [] }} IN TRANSACTIONS OF 10000 ROWS"
+           for label, model in NODES.items() for name, spec in graph_properties_of(model).items() if spec.is_list]
+    out += [f"MATCH ()-[r:{rtype}]->() WHERE r.{name} IS NULL CALL (r) {{ SET r.{name} = [] }} "
+            "IN TRANSACTIONS OF 10000 ROWS"
+            for rtype, rel in RELS.items() for name, spec in graph_properties_of(rel).items() if spec.is_list]
+    return out
+
+
+def import_export(export_dir: Path, data: Path, *, heap: str = "1g", max_off_heap: str | None = None,
+                  database: str = "neo4j", tool_dir: Path = TOOL_DIR) -> ImportResult:
+    """Build ``database`` on ``data`` from a ``partychain export --format neo4j-admin`` folder, offline.
+
+    Runs Neo4j's own importer (``org.neo4j.cli.AdminTool database import full``, from the
+    ``neo4j-import-tool`` jar that tools/neo4j-server's pom resolves) with the arguments of the
+    export's ``import.sh`` (:func:`partychain.export.import_command`), replacing the database.  The
+    server must not run on ``data``.  The importer cannot create constraints for Neo4j
+    Community's record format, nor write empty lists, so the export's ``constraints.cypher`` and
+    :func:`empty_list_statements` are left as ``partychain-schema.cypher`` in ``data``, which the
+    server runs at its next start, before it says it is ready.  ``max_off_heap``: the importer's
+    ``--max-off-heap-memory`` (its default is 90 % of the free memory).
+    """
+    from partychain.export import import_command
+
+    export_dir, data = Path(export_dir).resolve(), Path(data).resolve()
+    running = status(data)
+    if running:
+        raise ConfigError(f"a Neo4j server runs on {data} (pid {running.pid}): the import replaces its database "
+                          f"offline; `partychain neo4j stop --data {data}` first")
+    nodes = sorted(p.name for p in export_dir.glob("nodes_*.csv"))
+    rels = sorted(p.name for p in export_dir.glob("rels_*.csv"))
+    schema = export_dir / "constraints.cypher"
+    if not nodes or not schema.exists():
+        raise ConfigError(f"{export_dir} is not a neo4j-admin export (no nodes_*.csv or constraints.cypher): "
+                          f"write one with `partychain export {export_dir} --format neo4j-admin`")
+    data.mkdir(parents=True, exist_ok=True)
+    args = import_command(nodes, rels, database=database)[1:]  # without the "neo4j-admin" launcher
+    args += [f"--report-file={data / 'import.report'}"]
+    if max_off_heap:
+        args.append(f"--max-off-heap-memory={max_off_heap}")
+    cmd = java_command(ADMIN_CLASS, *args, heap=heap, tool_dir=tool_dir)
+    # NEO4J_HOME: the same home the server runs on (data/databases/<db>, data/transactions/<db>);
+    # NEO4J_CONF: no neo4j.conf there, so the importer uses Neo4j's defaults for that home
+    env = {**os.environ, "NEO4J_HOME": str(data), "NEO4J_CONF": str(data)}
+    log.info("importing %s into %s (%d node files, %d relationship files)", export_dir, data, len(nodes), len(rels))
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=export_dir, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    output = proc.stdout + proc.stderr
+    (data / "partychain-import.log").write_text(output, encoding="utf-8")
+    m = IMPORTED.search(output)
+    if proc.returncode != 0 or m is None:
+        said = [ln.strip() for ln in output.splitlines() if ln.strip() and not ln.startswith(("\t", " "))][-6:]
+        raise StoreError(f"the Neo4j importer failed on {export_dir} (exit {proc.returncode}); the database "
+                         f"{database!r} on {data} is unusable until an import succeeds: " + " | ".join(said)
+                         + f" (full output: {data / 'partychain-import.log'})")
+    fixes = "".join(f"{stmt};\n" for stmt in empty_list_statements())
+    (data / SCHEMA_FILE).write_text(schema.read_text(encoding="utf-8") + fixes, encoding="utf-8")
+    peak = PEAK.search(output)
+    return ImportResult(data=data, nodes=int(m.group(1)), relationships=int(m.group(2)),
+                        properties=int(m.group(3)), seconds=seconds, peak_memory=peak.group(1) if peak else "",
+                        store_bytes=_dir_bytes(data / "data" / "databases" / database), output=output)
 
 
 def stop(data: Path, *, wait_s: float = 120.0) -> ServerInfo | None:

@@ -173,7 +173,9 @@ def test_ci_and_the_image_install_a_cjk_font():
         assert "fonts-noto-cjk" in text, path
     run = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert run[-1] in readme  # .ci/run still ends with exactly the README's test command
+    command = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
+    assert command in readme and command in run  # .ci/run runs exactly the README's test command,
+    assert run[-1] in readme  # then the long trials, as the README says
 
 
 def test_a_rendered_chart_uses_a_cjk_font(pairing, tmp_path):

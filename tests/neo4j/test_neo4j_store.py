@@ -8,7 +8,8 @@ Two layers:
 * ``@pytest.mark.neo4j`` (the session's Neo4j server, ``tests/conftest.py``; the tests replace
   its graph): the mini ledger loads, counts and checksums
   agree with the embedded engine (every named query: ``test_parity.py``), a failed load leaves the previous
-  dataset, readers see the old graph until the commit, and ``run_readonly`` refuses writes,
+  dataset, readers see the old graph until the commit, a second concurrent load waits for the first
+  one's commit, and ``run_readonly`` refuses writes,
   cuts runaway queries and caps rows.
 """
 
@@ -18,9 +19,11 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -39,6 +42,7 @@ from partychain.graph_model import NODES, RELS, graph_properties_of, linter_sche
 from partychain.loaders import check_ledger
 from partychain.settings import Settings
 from partychain.storage import open_store
+from partychain.storage.embedded import EmbeddedStore
 from partychain.storage.neo4j import (
     DATASET_LABEL,
     DELETE_BY_ID,
@@ -418,6 +422,61 @@ class TestServer:
         assert result["info"].version != info.version
         assert loaded.dataset() == result["info"]
         assert loaded.counts() == counts
+
+    def test_a_second_concurrent_load_waits_for_the_first(self, loaded: Neo4jStore, mini_ledger: Any,
+                                                          mini_copy: Path, edit_csv: Any, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+        """A load paused midway holds the manifest's write lock; ``partychain load`` of another ledger started
+        meanwhile blocks on it (the server says so in SHOW TRANSACTIONS), then runs after the first commits:
+        the graph ends as the second ledger's, exactly, never a mix of the two."""
+        gone = "HH-5"
+        edit_csv(mini_copy, "households", lambda f: f[f["id"] != gone])
+        for table in ("member_households", "cooperative_households", "employment"):
+            edit_csv(mini_copy, table, lambda f: f[f["household_id"] != gone])
+        other = EmbeddedStore(tmp_path / "other")
+        other.load(check_ledger(mini_copy), source="other")
+        midway, go_on = threading.Event(), threading.Event()
+        real = Neo4jStore._write_batch
+        calls = {"n": 0}
+
+        def pausing(self: Neo4jStore, tx: Any, statement: str, rows: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 5:
+                midway.set()
+                assert go_on.wait(120)
+            return real(self, tx, statement, rows)
+
+        monkeypatch.setattr(Neo4jStore, "_write_batch", pausing)
+        first: dict[str, Any] = {}
+        t = threading.Thread(target=lambda: first.setdefault("info", loaded.load(mini_ledger, source="first")))
+        t.start()
+        second = None
+        try:
+            assert midway.wait(60)
+            second = subprocess.Popen([sys.executable, "-m", "partychain.cli", "load", str(mini_copy)],
+                                      env={**os.environ, "PARTYCHAIN_ENGINE": "neo4j"}, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE)
+            blocked: list[dict[str, Any]] = []
+            for _ in range(600):  # until the server reports the second load waiting on the first's lock
+                rows = loaded.run("SHOW TRANSACTIONS YIELD transactionId, metaData, status").records()
+                loads = {r["transactionId"]: r for r in rows if r["metaData"].get("op") == "load"}
+                blocked = [r for r in loads.values() if r["status"].startswith("Blocked by")]
+                if blocked or second.poll() is not None:
+                    break
+                time.sleep(0.1)
+            assert second.poll() is None, second.stderr.read() if second.stderr else ""
+            assert len(blocked) == 1 and len(loads) == 2, loads
+            (holder,) = set(loads) - {blocked[0]["transactionId"]}
+            assert holder in blocked[0]["status"]  # blocked by the first load's transaction
+        finally:
+            go_on.set()
+            t.join(120)
+        assert second.wait(120) == 0, second.stderr.read() if second.stderr else ""
+        info = loaded.dataset()
+        assert info is not None and info.source == str(mini_copy.resolve())
+        assert info.version > first["info"].version  # committed after the first
+        assert loaded.checksum() == other.checksum()
+        other.close()
 
     def test_run_readonly_refuses_writes(self, loaded: Neo4jStore) -> None:
         before = loaded.counts()

@@ -13,15 +13,27 @@ For the mini ledger and the Songtao sample, each in the embedded engine and in N
 
 Values are compared by type too (``0`` is not ``0.0``); floats to nine decimals; a list inside a
 row (a ``collect()``) as a multiset.
+
+The same harness checks the **bulk import** path (marked ``trial``: ``pytest -m trial``): for each
+sample, ``partychain export DIR --format neo4j-admin`` from the embedded store, ``partychain neo4j
+import DIR --data D`` (Neo4j's own importer) into a fresh store, ``partychain neo4j start --data D``
+(which creates the constraints), and every test below against that server.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import secrets
+import shutil
+import subprocess
+import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +43,7 @@ from partychain.errors import PartychainError
 from partychain.graph_model import DIVISION_LABELS, NODES, PARTY_ORG_LABELS
 from partychain.services.figures import figures
 from partychain.storage.base import GraphStore
-from partychain.storage.neo4j import DATASET_LABEL
+from partychain.storage.neo4j import DATASET_LABEL, Neo4jStore
 
 pytestmark = pytest.mark.neo4j
 
@@ -156,13 +168,64 @@ class Engines:
     sampler: Sampler
 
 
-@pytest.fixture(scope="module", params=["mini", "songtao"])
+class ImportedServers:
+    """Neo4j servers built offline from an export of an embedded store, through the CLI; one runs at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.password = secrets.token_urlsafe(18)
+        self.running: Path | None = None
+        self.store: Neo4jStore | None = None
+
+    def _cli(self, *args: str, engine: str = "embedded") -> str:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARTYCHAIN_NEO4J_")}
+        env.update(PARTYCHAIN_ENGINE=engine, PARTYCHAIN_NEO4J_PASSWORD=self.password,
+                   PARTYCHAIN_DB=str(self.root / "personal"))
+        proc = subprocess.run([sys.executable, "-m", "partychain.cli", *args], env=env, capture_output=True,
+                              text=True, timeout=3600, check=False)
+        assert proc.returncode == 0, (args, proc.stderr[-3000:])
+        return proc.stdout.strip()
+
+    def serving(self, name: str, embedded: Any) -> Neo4jStore:
+        self.close()
+        export, data = self.root / f"{name}-export", self.root / f"{name}-neo4j"
+        self._cli("export", str(export), "--format", "neo4j-admin", "--db", str(embedded.path))
+        self._cli("neo4j", "import", str(export), "--data", str(data))
+        self.running = data
+        uri = self._cli("neo4j", "start", "--data", str(data), "--port", "0", "--heap", "1g", "--pagecache", "256m")
+        self.store = Neo4jStore(uri, password=self.password, personal_dir=self.root / "personal")
+        return self.store
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        if self.running is not None:
+            self._cli("neo4j", "stop", "--data", str(self.running))
+            self.running = None
+
+
+@pytest.fixture(scope="module")
+def imported_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ImportedServers]:
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"the bulk import needs {' and '.join(missing)} on the PATH")
+    servers = ImportedServers(tmp_path_factory.mktemp("imported"))
+    yield servers
+    servers.close()
+
+
+@pytest.fixture(scope="module", params=["mini", "songtao",
+                                        pytest.param("mini-imported", marks=pytest.mark.trial),
+                                        pytest.param("songtao-imported", marks=pytest.mark.trial)])
 def engines(request: pytest.FixtureRequest, neo4j_graphs: Any) -> Engines:
-    if request.param == "mini":
-        emb = request.getfixturevalue("mini_graph")
+    sample = request.param.removesuffix("-imported")
+    emb = request.getfixturevalue("mini_graph" if sample == "mini" else "songtao_graph")
+    if request.param.endswith("-imported"):
+        neo = request.getfixturevalue("imported_servers").serving(sample, emb)
+    elif sample == "mini":
         neo = neo4j_graphs.holding("mini")
     else:
-        emb = request.getfixturevalue("songtao_graph")
         neo = neo4j_graphs.holding("songtao", request.getfixturevalue("songtao_path"))
     return Engines(request.param, emb, neo, Sampler(emb))
 

@@ -18,6 +18,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
+import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,14 @@ from starlette.types import Receive, Scope, Send
 
 from partychain.api.app import create_app
 from partychain.api.auth import FailureLimiter
-from partychain.graph_model import TABLES
+from partychain.graph_model import (
+    NODES,
+    PERSONAL_LABELS,
+    RELS,
+    TABLES,
+    graph_properties_of,
+    personal_properties_of,
+)
 from partychain.loaders import check_ledger
 from partychain.storage.embedded import EmbeddedStore
 from partychain.testing import mini_ledger_path
@@ -74,6 +84,25 @@ CYPHER = [
     # yes/no answers from WHERE conditions that return no personal column at all (see the oracle test)
     "MATCH (h:Household) WHERE h.id_number STARTS WITH '99999919700101' RETURN h.id AS id",
     "MATCH (m:PartyMember) WHERE m.name CONTAINS '张' RETURN m.id AS id",
+]
+
+
+# The same families in Neo4j's spelling (the LadybugDB spellings above are syntax errors there, a 400).
+NEO4J_CYPHER = [
+    "MATCH (h:Household) RETURN h {.*} AS m",
+    "MATCH (h:Household) RETURN [k IN keys(h) | h[k]] AS vs",
+    "MATCH (h:Household) UNWIND keys(h) AS k RETURN k, h[k] AS v",
+    "MATCH (h:Household) RETURN toString(h.id_number) AS s, toInteger(h.phone) AS n",
+    "MATCH (h:Household) RETURN toInteger(h.head_name) AS n, date(h.id_number) AS d",
+    "MATCH (m:PartyMember) RETURN split(m.name, '') AS chars, reverse(m.phone) AS r",
+    "MATCH (h:Household) RETURN substring(h.id_number, 0, 6) AS a, substring(h.id_number, 6, 8) AS b, "
+    "substring(h.id_number, 14) AS c",
+    "MATCH (m:PartyMember) RETURN toUpper(m.name) AS a, toLower(m.PHONE) AS b, m.Name AS c",
+    "MATCH (h:Household) RETURN valueType(h.id_number) AS t, size(h.phone) AS n",
+    "MATCH (h:Household) WITH h, properties(h) AS p RETURN p, labels(h) AS l",
+    "MATCH p = (m:PartyMember)-[:DRIVES]->(h:Household) RETURN [n IN nodes(p) | properties(n)] AS ns",
+    "CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey",
+    "MATCH (h:Household) WHERE h.id_number STARTS WITH '99999919700101' RETURN h.id AS id",
 ]
 
 
@@ -416,3 +445,205 @@ def test_the_limiter_forgets_the_oldest_addresses_first(limited: tuple[FastAPI, 
     for n in range(600):
         attempt(c, f"100.64.{n // 250}.{n % 250}", "rk-nope")
     assert len(limiter._failures) <= 200  # memory bounded under address rotation
+
+
+# --- Neo4j ----------------------------------------------------------------------------------------------
+
+
+def _cypher_leaks(client: TestClient, personal: Personal, queries: list[str]) -> tuple[list[Any], Counter[int]]:
+    leaks, statuses = [], Counter[int]()
+    for query in queries:
+        for role in ("researcher", "officer"):
+            r = client.post(PREFIX + "/cypher", json={"query": query, "parameters": {"p": "name"}
+                                                      if "$p" in query else {}}, headers=auth(role))
+            assert r.status_code in (200, 400), (query, r.text[:300])  # 400: a LadybugDB spelling, or no such value
+            statuses[r.status_code] += 1
+            found = personal.leaks(r.text)
+            if found:
+                leaks.append((role, query, found))
+    return leaks, statuses
+
+
+@pytest.mark.neo4j
+def test_no_cypher_answer_on_neo4j_shows_personal_values(neo4j_mini: Any, personal: Personal,
+                                                         mini_tables: dict[str, pd.DataFrame]) -> None:
+    """The hostile corpus (both spellings) for researchers and officers against the Neo4j store, and the
+    yes/no oracle: the graph on the server holds no personal value to carry out."""
+    with TestClient(create_app(neo4j_mini, make_settings(), auth_failures_per_minute=10_000)) as c:
+        leaks, statuses = _cypher_leaks(c, personal, CYPHER + NEO4J_CYPHER)
+        hh = mini_tables["households"].iloc[0]
+        q = "MATCH (h:Household) WHERE h.id = $id AND h.id_number STARTS WITH $g RETURN count(h) AS n"
+        answers = {g: c.post(PREFIX + "/cypher", headers=auth("researcher"),
+                             json={"query": q, "parameters": {"id": hh["id"], "g": g}})
+                   for g in (hh["id_number"][:10], "0000000000")}
+    print(f"\npersonal data on Neo4j: {len(CYPHER) + len(NEO4J_CYPHER)} Cypher queries x 2 roles: {dict(statuses)}")
+    assert not leaks, leaks[:10]
+    assert statuses[200] >= 20  # most shapes ran and answered (without a value to show)
+    assert {r.status_code for r in answers.values()} == {200}
+    assert len({json.dumps(r.json()["rows"]) for r in answers.values()}) == 1
+
+
+def _personal_sets(ledger: Path, *, every: bool = False) -> Any:
+    """A ledger's personal ID numbers and phones (digits), and its distinctive personal names: at least three
+    characters and not inside any public value (a name like a village's is not distinctive); ``every``: also
+    every personal value that is not also a public value."""
+    digits: set[str] = set()
+    names: set[str] = set()
+    public: set[str] = set()
+    for t in TABLES:
+        path = ledger / f"{t.name}.csv"
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in t.columns:
+            if col.name not in frame:
+                continue
+            values = {v for v in frame[col.name] if v}
+            if not col.personal:
+                public |= values
+            elif all(v[:-1].isdigit() for v in list(values)[:50]):
+                digits |= values
+            else:
+                names |= values
+    windows = {w[i:i + n] for w in public for n in (3, 4) for i in range(len(w) - n + 1)}
+    distinctive = {n for n in names if len(n) >= 3 and n not in windows}
+    if every:
+        return digits, distinctive, (digits | names) - public
+    return digits, distinctive
+
+
+DIGIT_RUN = re.compile(rb"[0-9]{11,}X?")
+HAN_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3,}")  # three or more CJK characters in UTF-8
+
+
+def _byte_scan(files: list[Path], digits: set[str], names: set[str]) -> list[tuple[str, str]]:
+    """Every (file, value) where a personal value's UTF-8 bytes occur in a file."""
+    lengths = {len(v) for v in digits}
+    name_lengths = {len(v) for v in names}
+    found = []
+    for f in files:
+        data = f.read_bytes()
+        for m in DIGIT_RUN.finditer(data):
+            run = m.group().decode()
+            hits = {run[i:i + n] for n in lengths for i in range(len(run) - n + 1)} & digits
+            found += [(f.name, v) for v in hits]
+        for m in HAN_RUN.finditer(data):
+            run = m.group().decode("utf-8", errors="ignore")
+            hits = {run[i:i + n] for n in name_lengths for i in range(len(run) - n + 1)} & names
+            found += [(f.name, v) for v in hits]
+    return found
+
+
+@pytest.mark.neo4j
+def test_the_neo4j_server_is_sent_and_stores_no_personal_value(neo4j_server: Any, neo4j_graphs: Any,
+                                                               songtao_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """On the server the suite started, after the Songtao sample and the mini ledger were loaded:
+
+    * the wire: every parameter of every statement of a load's transaction (recorded during a real load of
+      the mini ledger) holds no personal value;
+    * the tokens: no property key that only personal properties use (``id_number``, ``phone``,
+      ``head_name``) was ever created in the database (tokens outlive the data), and no node of a label
+      with personal properties has one of them now;
+    * the files: a byte scan of the server's whole data directory (store files and transaction logs)
+      finds no ID number or phone of either ledger and none of their distinctive names.  Neo4j packs
+      short strings into property records (digits at four bits a character), so a byte scan sees only
+      strings stored whole; a canary written after the scan shows which: a long string is found, an
+      18-digit number is not.  The wire and the tokens are the checks that hold for every length.
+    """
+    import neo4j
+
+    if neo4j_server.data is None:
+        pytest.skip("the server's data directory is unknown (PARTYCHAIN_NEO4J_URI points at an outside server)")
+    if "songtao" not in neo4j_graphs.loaded:
+        neo4j_graphs.holding("songtao", songtao_path)
+    sent: list[Any] = []
+    real_run = neo4j.Transaction.run
+
+    def recording(self: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
+        sent.append((parameters, kwargs))
+        return real_run(self, query, parameters, **kwargs)
+
+    store = neo4j_graphs.holding("mini")
+    with monkeypatch.context() as m:
+        m.setattr(neo4j.Transaction, "run", recording)
+        store.load(neo4j_graphs.ledger("mini"), source="mini")
+    values = {v for v in _strings_in(sent)}
+    mini_digits, mini_names = _personal_sets(mini_ledger_path())
+    mini_all = Personal(mini_ledger_path()).values
+    assert len(sent) > 20 and values
+    assert not values & mini_all, sorted(values & mini_all)
+    assert not [v for v in values for p in mini_all if len(p) >= 3 and p in v]
+
+    keys = {r[0] for r in store.run("CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey").rows}
+    graph = {name for model in (*NODES.values(), *RELS.values()) for name in graph_properties_of(model)}
+    personal_only = {name for model in NODES.values() for name in personal_properties_of(model)} - graph
+    assert personal_only and not keys & personal_only, keys & personal_only
+    for label in PERSONAL_LABELS:
+        for name in personal_properties_of(NODES[label]):
+            assert store.run(f"MATCH (n:{label}) WHERE n.{name} IS NOT NULL RETURN count(n)").scalar() == 0
+
+    digits, names = _personal_sets(songtao_path)
+    digits, names = digits | mini_digits, names | mini_names
+    files = [p for p in neo4j_server.data.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    found = _byte_scan(files, digits, names)
+    # shaped like the ledger's values, in none of them: an ID number, a phone, a name; a long string stored whole
+    canary = {"id": "52062819991231999X", "phone": "19999999999", "name": "司马相如",
+              "long": "partychain canary: a string long enough to be stored whole, " + "九" * 12}
+    written = time.time() - 2
+    with store.driver.session(database=store.database) as session:
+        session.run("CREATE (c:_Canary) SET c = $v", v=canary).consume()
+        try:  # the files the commit wrote to (its transaction log)
+            fresh = [p.read_bytes() for p in neo4j_server.data.rglob("*")
+                     if p.is_file() and p.stat().st_mtime >= written]
+            canary_found = {k for k, v in canary.items() if any(v.encode() in data for data in fresh)}
+        finally:
+            session.run("MATCH (c:_Canary) DELETE c").consume()
+    print(f"\nNeo4j files: {len(files)} files, {size / 1e6:,.0f} MB scanned for {len(digits):,} ID numbers and "
+          f"phones and {len(names):,} distinctive names: {len(found)} found; sent in a load: {len(values):,} "
+          f"distinct strings, 0 personal; property keys {len(keys)}, personal-only keys 0; canary found: "
+          f"{sorted(canary_found)}")
+    assert not found, found[:10]
+    assert "long" in canary_found  # the scan reads what the server wrote
+
+
+@pytest.mark.neo4j
+@pytest.mark.trial
+def test_a_songtao_load_sends_no_personal_value_to_neo4j(neo4j_graphs: Any, songtao_path: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wire check of the test above on a real load of the Songtao sample (a minute: ``trial``)."""
+    import neo4j
+
+    sent: list[Any] = []
+    real_run = neo4j.Transaction.run
+
+    def recording(self: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
+        sent.append((parameters, kwargs))
+        return real_run(self, query, parameters, **kwargs)
+
+    store = neo4j_graphs.holding("mini")
+    monkeypatch.setattr(neo4j.Transaction, "run", recording)
+    store.load(check_ledger(songtao_path), source="songtao-wire")
+    monkeypatch.undo()
+    values = set(_strings_in(sent))
+    digits, names, personal = _personal_sets(songtao_path, every=True)
+    exact = values & personal  # a personal value sent as a value of its own
+    (tmp_path / "sent.txt").write_text("\n".join(sorted(values)), encoding="utf-8")
+    inside = _byte_scan([tmp_path / "sent.txt"], digits, names)  # or inside a longer string
+    print(f"\nsent in a Songtao load: {len(sent):,} statements, {len(values):,} distinct strings; personal values "
+          f"among them: {len(exact)}, inside them: {len(inside)}")
+    assert len(values) > 100_000
+    assert not exact and not inside, (sorted(exact)[:10], inside[:10])
+
+
+def _strings_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings_in(v)
+    elif isinstance(value, list | tuple | set):
+        for v in value:
+            yield from _strings_in(v)

@@ -56,6 +56,8 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log mor
     level = logging.DEBUG if verbose else getattr(logging, get_settings().log_level.upper(), logging.INFO)
     logging.basicConfig(level=max(level, logging.WARNING) if not verbose else level,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not verbose:  # the Neo4j driver warns at every retry; the error that ends the retries is what is said
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def handled(fn: F) -> F:
@@ -130,7 +132,7 @@ def fail(e: PartychainError, fmt: Format = Format.table) -> None:
                 colour = "red" if p.severity == "error" else "yellow"
                 err.print(f"  [{colour}]{p.severity}[/{colour}] {escape(str(p))}", markup=True, highlight=False)
         raise typer.Exit(1)
-    err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)  # one line, however long
     raise typer.Exit(2)
 
 

@@ -1,4 +1,4 @@
-"""``partychain neo4j start|stop|status``: a local Neo4j Community server without Docker."""
+"""``partychain neo4j start|stop|status|import``: a local Neo4j Community server without Docker."""
 
 from __future__ import annotations
 
@@ -25,11 +25,13 @@ def neo4j_start(
     pagecache: Annotated[str, typer.Option(help="page cache (the store files in memory)")] = "512m",
     tx_timeout: Annotated[str, typer.Option("--tx-timeout", help="time limit of a transaction that sets none "
                                                                  "(db.transaction.timeout)")] = "60s",
+    wait: Annotated[float, typer.Option(help="seconds to wait for the server to be ready (the first start after "
+                                             "an import builds the key indexes first)")] = 900.0,
 ) -> None:
     """Start Neo4j in the background with the password $PARTYCHAIN_NEO4J_PASSWORD; print its Bolt URI."""
     from partychain import neo4j_server
 
-    info = neo4j_server.start(data, port=port, heap=heap, pagecache=pagecache, tx_timeout=tx_timeout)
+    info = neo4j_server.start(data, port=port, heap=heap, pagecache=pagecache, tx_timeout=tx_timeout, wait_s=wait)
     err.print(f"Neo4j {neo4j_server.NEO4J_VERSION} (pid {info.pid}) serves {info.data}; log: "
               f"{info.data / neo4j_server.LOG_FILE}")
     err.print(f"export PARTYCHAIN_NEO4J_URI={info.uri}   # and PARTYCHAIN_NEO4J_PASSWORD as set")
@@ -56,3 +58,23 @@ def neo4j_status(data: DataOption) -> None:
         err.print(f"no Neo4j server runs on {data}")
         raise typer.Exit(1)
     out.print(f"{info.uri} (pid {info.pid}, Neo4j {neo4j_server.NEO4J_VERSION}, data {info.data})", highlight=False)
+
+
+@command(neo4j_app, "import")
+def neo4j_import(
+    export_dir: Annotated[Path, typer.Argument(help="a `partychain export --format neo4j-admin` folder")],
+    data: DataOption,
+    heap: Annotated[str, typer.Option(help="Java heap of the importer")] = "1g",
+    max_off_heap: Annotated[str | None, typer.Option("--max-off-heap", help="the importer's off-heap memory "
+                                                     "(--max-off-heap-memory; default: 90 % of free memory)")] = None,
+) -> None:
+    """Build the graph on DATA from an export with Neo4j's own bulk importer (replaces it; the server must be
+    stopped); the next `partychain neo4j start` creates the model's constraints."""
+    from partychain import neo4j_server
+
+    res = neo4j_server.import_export(export_dir, data, heap=heap, max_off_heap=max_off_heap)
+    err.print(f"imported {res.nodes:,} nodes, {res.relationships:,} relationships, {res.properties:,} properties "
+              f"in {res.seconds:.1f} s (importer's peak memory {res.peak_memory}); store "
+              f"{res.store_bytes / 1e6:,.1f} MB on {res.data}")
+    err.print(f"next: partychain neo4j start --data {res.data}   # creates the constraints, then serves")
+    out.print(f"{res.nodes} nodes {res.relationships} relationships", highlight=False)

@@ -76,6 +76,7 @@ import datetime as dt
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -149,6 +150,7 @@ AUTH_CODES = frozenset({
     "Neo.ClientError.Security.AuthenticationRateLimit",
     "Neo.ClientError.Security.CredentialsExpired",
 })
+MIN_NEO4J = "5.7"  # Bolt 5.2: notification filtering (DEFAULT_DRIVER_CONFIG); Cypher 5
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 # Fail fast when the server is down: the driver's own default retries managed reads for 30 s.
 # Server notifications (a label not in the graph yet, ...) are not logged: the catalog is linted instead.
@@ -162,6 +164,30 @@ def _is_write_refusal(message: str) -> bool:
     # overridden by READ."; a read-only role or database says "write" / "read only".
     low = message.lower()
     return any(s in low for s in ("overridden by read", "writ", "read only", "read-only", "read access mode"))
+
+
+def _protocol_error(message: str, where: str) -> ConfigError | None:
+    """A server too old for partychain, as the driver reports it when the connection opens.
+
+    The driver asks for notification filtering (:data:`DEFAULT_DRIVER_CONFIG`), which needs Bolt
+    5.2 (Neo4j 5.7); an older server that still speaks a Bolt version of the driver (Neo4j 4.2-5.6)
+    fails on that, an even older one on the handshake.
+
+    >>> print(_protocol_error("Notification filtering is not supported for the Bolt Protocol 4.4. Server "
+    ...                       "Agent 'None'", "Neo4j at bolt://h:7687"))  # doctest: +ELLIPSIS
+    Neo4j at bolt://h:7687 speaks Bolt 4.4, so it is Neo4j 4.4: partychain needs Neo4j 5.7 or later ...
+    """
+    m = re.search(r"not supported for the Bolt Protocol (\d+)\.(\d+)", message)
+    if m:
+        bolt = (int(m.group(1)), int(m.group(2)))
+        server = "4.4" if bolt == (4, 4) else "4.x" if bolt[0] < 5 else "5.0-5.6" if bolt[0] == 5 else "unknown"
+        what = f"speaks Bolt {bolt[0]}.{bolt[1]}, so it is Neo4j {server}"
+    elif "does not support communication with this driver" in message:
+        what = "speaks none of the driver's Bolt versions (a Neo4j older than 4.2, or not Neo4j)"
+    else:
+        return None
+    return ConfigError(f"{where} {what}: partychain needs Neo4j {MIN_NEO4J} or later (tested with 5.26); upgrade "
+                       "the server or point PARTYCHAIN_NEO4J_URI at a Neo4j 5 server")
 
 
 def map_error(exc: BaseException, *, timeout_s: float | None = None, where: str = "Neo4j") -> PartychainError:
@@ -193,12 +219,13 @@ def map_error(exc: BaseException, *, timeout_s: float | None = None, where: str 
                               "check PARTYCHAIN_NEO4J_USER and PARTYCHAIN_NEO4J_PASSWORD")
         return QueryError(f"{code}: {msg}" if code else msg)
     if isinstance(exc, nx.ConfigurationError):
-        return ConfigError(f"Neo4j driver configuration: {exc}")
+        return _protocol_error(str(exc), where) or ConfigError(f"Neo4j driver configuration: {exc}")
+    detail = " ".join(str(exc).split())  # the driver's connection messages span lines
     if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired):
-        return StoreError(f"{where} is unavailable: {exc}; is the server running and PARTYCHAIN_NEO4J_URI right? "
-                          "(`partychain neo4j status --data DIR` for a local one)")
+        return StoreError(f"{where} is unavailable: {detail}; is the server running and PARTYCHAIN_NEO4J_URI "
+                          "right? (`partychain neo4j status --data DIR` for a local one)")
     if isinstance(exc, nx.DriverError):
-        return StoreError(f"{where} driver error: {exc}")
+        return StoreError(f"{where} driver error: {detail}")
     return StoreError(f"{where}: {exc}")
 
 
@@ -509,10 +536,21 @@ class Neo4jStore(GraphStore):
 
     def _prune_personal(self, keep: set[str]) -> None:
         """Remove personal-data files of versions no longer loaded (the two newest others stay a while for
-        requests that pinned them)."""
+        requests that pinned them).
+
+        A ``.partial`` file may belong to a load running now in another process (waiting for this
+        one's lock on the manifest, then writing): only one older than a load's time limit
+        (:data:`LOAD_TIMEOUT_S`), left by a killed loader, is removed.
+        """
         files = sorted(self.personal_dir.glob("*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
         spare = [p for p in files if p.stem not in keep][2:]
-        for p in [*spare, *self.personal_dir.glob("*.sqlite.partial")]:
+        stale = time.time() - LOAD_TIMEOUT_S - 60
+        partial = []
+        for p in self.personal_dir.glob("*.sqlite.partial"):
+            with contextlib.suppress(FileNotFoundError):
+                if p.stat().st_mtime < stale:
+                    partial.append(p)
+        for p in [*spare, *partial]:
             if p.stem.removesuffix(".sqlite") in keep:
                 continue
             p.unlink(missing_ok=True)

@@ -30,7 +30,9 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * The data directory is Neo4j's home (databases, transaction logs, logs, the written settings
  * file {@code partychain-neo4j.conf}): a restart on the same directory serves the same graph.
  * Authentication is on; the password of the {@code neo4j} user is set from the environment at
- * every start. Prints {@code partychain-neo4j: ready at bolt://HOST:PORT} once Bolt answers
+ * every start. Schema statements left in {@code partychain-schema.cypher} by an offline import
+ * (the model's uniqueness constraints) run once, before the server says it is ready.
+ * Prints {@code partychain-neo4j: ready at bolt://HOST:PORT} once Bolt answers
  * (port 0 picks a free one), stops cleanly on SIGTERM or SIGINT (exit 0). Exit 2: bad
  * arguments, no password, or the port already in use. {@code --exit-with PID}: stop cleanly when
  * that process ends (a test session that dies does not leave its server behind).
@@ -38,6 +40,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public final class PartychainNeo4j {
     static final String PASSWORD_ENV = "PARTYCHAIN_NEO4J_PASSWORD";
     static final String PREFIX = "partychain-neo4j: ";
+    /** Schema statements to run once at the next start (written by {@code partychain neo4j import}). */
+    static final String SCHEMA_FILE = "partychain-schema.cypher";
 
     private PartychainNeo4j() {}
 
@@ -130,6 +134,10 @@ public final class PartychainNeo4j {
                 }
             }
             GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database("neo4j");
+            int created = applyPendingSchema(db, home.resolve(SCHEMA_FILE));
+            if (created > 0) {
+                System.out.println(PREFIX + "ran " + created + " schema statements from " + SCHEMA_FILE);
+            }
             bolt = db.getDependencyResolver().resolveDependency(ConnectorPortRegister.class)
                     .getLocalAddress(ConnectorType.BOLT).getPort();
             try (Transaction tx = db.beginTx(5, TimeUnit.MINUTES)) {
@@ -145,6 +153,38 @@ public final class PartychainNeo4j {
         System.out.println(PREFIX + "ready at bolt://" + host + ":" + bolt);
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * Runs the statements of {@code file} (left by {@code partychain neo4j import}: the model's
+     * uniqueness constraints, which Neo4j's importer cannot create for the record format, and the
+     * empty lists it cannot write), each in its own transaction, waits for the indexes, and
+     * renames the file {@code *.applied}.
+     * Returns how many statements ran (0 when there is no such file).
+     */
+    private static int applyPendingSchema(GraphDatabaseAPI db, Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        int n = 0;
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.strip().startsWith("//")) {
+                text.append(line).append('\n');
+            }
+        }
+        for (String statement : text.toString().split(";")) {
+            if (statement.isBlank()) {
+                continue;
+            }
+            // an implicit transaction each, as cypher-shell would run them: CALL { ... } IN TRANSACTIONS works
+            db.executeTransactionally(statement.strip());
+            n++;
+        }
+        db.executeTransactionally("CALL db.awaitIndexes(7200)");
+        Files.move(file, file.resolveSibling(file.getFileName() + ".applied"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return n;
     }
 
     private static boolean free(String host, int port) {
