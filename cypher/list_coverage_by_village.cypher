@@ -25,29 +25,29 @@ WITH village_code, count(c) AS coops, count(CASE WHEN run THEN 1 END) AS coops_r
 UNWIND [
   {part: 'cooperatives', n: coops}, {part: 'cooperatives_run', n: coops_run},
   {part: 'demo_points', n: demos}, {part: 'demo_points_run', n: demos_run}
-] AS p
-RETURN village_code, p.part AS part, p.n AS n
+] AS x
+RETURN village_code, x.part AS part, x.n AS n
 UNION ALL
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
 WITH v.code AS village_code, h, EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) } AS driven
 WITH village_code, count(h) AS households, count(CASE WHEN driven THEN 1 END) AS households_driven
-UNWIND [{part: 'households', n: households}, {part: 'households_driven', n: households_driven}] AS p
-RETURN village_code, p.part AS part, p.n AS n
+UNWIND [{part: 'households', n: households}, {part: 'households_driven', n: households_driven}] AS x
+RETURN village_code, x.part AS part, x.n AS n
 UNION ALL
 MATCH (b:Base)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
 WITH v.code AS village_code, b, EXISTS { MATCH (b)-[:LINKS]->(:PartyMember) } AS linked
 WITH village_code, count(b) AS bases, count(CASE WHEN linked THEN 1 END) AS bases_linked
-UNWIND [{part: 'bases', n: bases}, {part: 'bases_linked', n: bases_linked}] AS p
-RETURN village_code, p.part AS part, p.n AS n
+UNWIND [{part: 'bases', n: bases}, {part: 'bases_linked', n: bases_linked}] AS x
+RETURN village_code, x.part AS part, x.n AS n
 UNION ALL
 MATCH (m:PartyMember)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
 WITH v.code AS village_code, m, EXISTS { MATCH (m)-[:DRIVES]->(:Household) } AS driving
 WITH village_code, count(m) AS members, count(CASE WHEN driving THEN 1 END) AS members_driving
-UNWIND [{part: 'members', n: members}, {part: 'members_driving', n: members_driving}] AS p
-RETURN village_code, p.part AS part, p.n AS n
+UNWIND [{part: 'members', n: members}, {part: 'members_driving', n: members_driving}] AS x
+RETURN village_code, x.part AS part, x.n AS n
 UNION ALL
 MATCH (p:Household {poor: true})-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
