@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -306,6 +307,18 @@ def querydoc(out_file: OutOption = None, check: CheckOption = False) -> None:
     _generated(render(mini_store()), out_file, check, "querydoc")
 
 
+@app.command()
+def apidoc(out_file: OutOption = None, check: CheckOption = False) -> None:
+    """Print (or write) docs/api.md: every HTTP endpoint with the role it needs, read from the app."""
+    from partychain.api.app import create_app
+    from partychain.api.endpoint_table import render
+    from partychain.settings import Settings
+    from partychain.testing import mini_store
+
+    app_ = create_app(mini_store(), Settings(_env_file=None))
+    _generated(render(app_), out_file, check, "apidoc")
+
+
 def _parse_params(items: list[str]) -> dict[str, Any]:
     """``k=v`` gives the string v; ``k:=v`` parses v as JSON (numbers, null, lists)."""
     params: dict[str, Any] = {}
@@ -361,16 +374,66 @@ def serve(
     workers: Annotated[int, typer.Option(help="worker processes (embedded engine: readers share the "
                                               "read-only graph)")] = 1,
 ) -> None:
-    """Serve the HTTP API with uvicorn on the configured engine (docs at /docs)."""
+    """Serve the dashboard (/) and the HTTP API (/api/v1) with uvicorn on the configured engine (docs at /docs).
+
+    With no API key configured, on a loopback address, it makes an officer key for this run and prints a
+    sign-in link carrying a one-time token (see partychain.api.first_run).
+    """
     import os
 
+    from partychain.api import first_run
     from partychain.api.server import serve as run_server
 
     if db is not None:
         os.environ["PARTYCHAIN_DB"] = str(db)
         get_settings.cache_clear()
-    err.print(f"partychain API on http://{host}:{port}/api/v1  (OpenAPI docs: http://{host}:{port}/docs)")
-    run_server(get_settings(), host=host, port=port, workers=workers)
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"partychain API on http://{shown}:{port}/api/v1  (OpenAPI docs: http://{shown}:{port}/docs)")
+    made = first_run.prepare(get_settings(), host=host, port=port)
+    # plain writes, one line each: the sign-in link must reach the terminal unwrapped
+    if made is not None:
+        sys.stderr.write(f"dashboard, signed in as a local officer (this link works once; this run only):\n"
+                         f"    {made.url}\n"
+                         f"officer key of this run, for curl: {made.key_file}\n")
+    else:
+        sys.stderr.write(f"dashboard: http://{shown}:{port}/\n")
+        if not os.environ.get("PARTYCHAIN_API_KEYS") and get_settings().api_keys_file is None \
+                and not get_settings().api_keys.get_secret_value():
+            sys.stderr.write("no API keys configured and not on a loopback address: anonymous access (aggregates) "
+                             "only; set PARTYCHAIN_API_KEYS or PARTYCHAIN_API_KEYS_FILE\n")
+    sys.stderr.flush()
+    if made is not None:  # uvicorn re-raises the SIGTERM it stopped on: end through `finally`, removing the key
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        run_server(get_settings(), host=host, port=port, workers=workers)
+    finally:
+        if made is not None:
+            made.cleanup()
+
+
+def _exit_on_signal(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+@app.command()
+def report(
+    scope: Annotated[str, typer.Option("--scope", help="division code: the county (or province, town, village) "
+                                                       "to report on")],
+    out_file: Annotated[Path, typer.Option("--out", help="the .xlsx workbook to write")],
+    db: DbOption = None,
+) -> None:
+    """Write the workbook an organization department sends upward: overview and figures, a sheet per town, the
+    gap lists (Chinese headers, numbers as numbers, no personal data)."""
+    from partychain.report import write_report
+
+    if out_file.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{out_file}: the report is an .xlsx workbook; name the file *.xlsx")
+    try:
+        summary = write_report(_store(db), scope, out_file)
+    except PartychainError as e:
+        _fail(e)
+        return
+    out.print(f"wrote {escape(summary['path'])}: {len(summary['sheets'])} sheets, {summary['bytes']:,} bytes")
 
 
 @app.command()
