@@ -22,7 +22,8 @@ from .conftest import PREFIX
 def all_gaps(caller: Any, scope: str, kind: str) -> list[dict[str, Any]]:
     items, cursor = [], None
     while True:
-        r = caller.get("/gaps", params={"scope": scope, "kind": kind, "limit": 2, **({"cursor": cursor} if cursor else {})})
+        more = {"cursor": cursor} if cursor else {}
+        r = caller.get("/gaps", params={"scope": scope, "kind": kind, "limit": 2, **more})
         assert r.status_code == 200, r.text
         items += r.json()["items"]
         cursor = r.json()["next_cursor"]

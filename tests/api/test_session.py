@@ -72,7 +72,8 @@ def test_forged_altered_and_expired_cookies_are_anonymous_and_cleared(client: Te
     good = session.issue(Role.researcher, who)
     role_swapped = good.replace("researcher.", "officer.", 1)
     old = session.issue(Role.researcher, who, now=1_000_000)  # signed right, but long expired
-    for bad in (role_swapped, old, good[:-2] + "xx", "officer.key:000000000000.1.AAAA", "x" * 300, "officer.key:x.99999999999.%00"):
+    for bad in (role_swapped, old, good[:-2] + "xx", "officer.key:000000000000.1.AAAA", "x" * 300,
+                "officer.key:x.99999999999.%00"):
         client.cookies.clear()
         client.cookies.set(session.COOKIE, bad)
         r = client.get(PREFIX + "/session")
