@@ -46,7 +46,7 @@ function parseHash() {
   return { path, query: new URLSearchParams(qs || "") };
 }
 
-let navStart = performance.now();
+let navStart = 0; // the first page: from navigation start (performance's time origin)
 let generation = 0;
 
 async function route() {
