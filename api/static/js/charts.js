@@ -1,6 +1,22 @@
-// Charts with Apache ECharts (vendored: /assets/vendor/echarts.min.js, loaded before this module).
+// Charts with Apache ECharts (vendored: /assets/vendor/echarts.min.js, 1.1 MB, loaded only by pages that draw).
 // Each chart resolves when ECharts has finished drawing, so a page can say when it is rendered.
 import { h } from "./ui.js";
+
+let loading = null;
+
+/** Load ECharts once (a page with charts starts this beside its data requests). */
+export function loadECharts() {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "/assets/vendor/echarts.min.js";
+      s.onload = () => resolve(window.echarts);
+      s.onerror = () => { loading = null; reject(new Error("ECharts could not be loaded")); };
+      document.head.append(s);
+    });
+  }
+  return loading;
+}
 
 const live = new Set();
 
@@ -15,14 +31,14 @@ window.addEventListener("resize", () => { for (const c of live) c.resize(); });
 /** A chart in a new element; resolves to the element once drawn. */
 export function chart(option, { height = 360, label = "" } = {}) {
   const el = h("div", { class: "chart", role: "img", "aria-label": label, style: `height:${height}px` });
-  const drawn = new Promise((resolve) => {
+  const drawn = loadECharts().then((echarts) => new Promise((resolve) => {
     requestAnimationFrame(() => {
-      const c = window.echarts.init(el, null, { renderer: "canvas" });
+      const c = echarts.init(el, null, { renderer: "canvas" });
       live.add(c);
       c.on("finished", () => resolve(el));
       c.setOption({ animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...option });
     });
-  });
+  }));
   return { el, drawn };
 }
 

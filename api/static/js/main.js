@@ -196,15 +196,11 @@ async function exchangeToken(token) {
 
 async function start() {
   setLanguage(localStorage.getItem("partychain.lang") || "zh");
-  await loadLabels();
   const token = /^#token=([A-Za-z0-9_-]{1,128})$/.exec(location.hash);
-  if (token) await exchangeToken(token[1]);
-  await refreshSession();
-  try {
-    state.home = await homeScope();
-  } catch (err) {
-    state.home = "52";
-  }
+  const signedIn = token ? exchangeToken(token[1]) : Promise.resolve();
+  const [, , home] = await Promise.all([loadLabels(), signedIn.then(refreshSession),
+    homeScope().catch(() => "52")]);
+  state.home = home;
   document.getElementById("brand-link").href = "#/";
   document.getElementById("lang-button").addEventListener("click", () => {
     setLanguage(language() === "zh" ? "en" : "zh");

@@ -1,6 +1,6 @@
 // The county overview and the scorecards of towns and villages: GET /scorecards/{code}, its children, /figures.
 import { ApiError, all, get, url } from "../api.js";
-import { incomeBars, shareBars } from "../charts.js";
+import { incomeBars, loadECharts, shareBars } from "../charts.js";
 import { L, t } from "../i18n.js";
 import { card, errorBox, fmt, h, link, num, pct, section, table } from "../ui.js";
 
@@ -22,6 +22,7 @@ function notFound(code) {
 }
 
 export async function render({ code, home }, ctx) {
+  loadECharts().catch(() => {}); // beside the data requests: every scorecard draws
   let sc;
   try {
     sc = await get(`/scorecards/${code}`);

@@ -1,19 +1,20 @@
 // The pairing network (强村带弱村): strong → weak villages, and each weak village's collective income before and since.
 import { get } from "../api.js";
-import { network } from "../charts.js";
+import { loadECharts, network } from "../charts.js";
 import { t } from "../i18n.js";
 import { fmt, h, link, needSignIn, num, section, table } from "../ui.js";
 
 export async function render({ code }, ctx) {
   const nodes = [h("h1", { tabindex: "-1" }, t("pairing.title"))];
   if (!ctx.session.signed_in) return [...nodes, needSignIn()];
-  const [division, net] = await Promise.all([get(`/scorecards/${code}`), get("/pairings/network", { scope: code })]);
+  const [division, net, echarts] = await Promise.all([get(`/scorecards/${code}`), get("/pairings/network", { scope: code }),
+    loadECharts()]);
   nodes[0].append(h("span", { class: "muted" }, ` · ${division.name || code}`));
   nodes.push(h("p", { class: "lead" }, t("pairing.lead")));
   if (!net.edges.length) return { nodes: [...nodes, h("p", { class: "muted" }, t("pairing.none"))], drawn: [] };
   const names = Object.fromEntries(net.nodes.map((n) => [n.code, n.name || n.code]));
-  const escaped = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, window.echarts.format.encodeHTML(v)]));
-  const safeNodes = net.nodes.map((n) => ({ ...n, name: escaped[n.code], town_name: window.echarts.format.encodeHTML(n.town_name || "") }));
+  const escaped = Object.fromEntries(Object.entries(names).map(([k, v]) => [k, echarts.format.encodeHTML(v)]));
+  const safeNodes = net.nodes.map((n) => ({ ...n, name: escaped[n.code], town_name: echarts.format.encodeHTML(n.town_name || "") }));
   const chart = network(safeNodes, net.edges, { title: t("pairing.network"), names: escaped });
   nodes.push(section(t("pairing.network"), h("p", {}, num(net.edges.length, "pairing.edges", t("gaps.total", { n: fmt(net.edges.length) }))),
     h("p", { class: "note" }, t("pairing.legend")), h("div", { class: "panel" }, chart.el)));
