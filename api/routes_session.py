@@ -13,7 +13,7 @@ from .problems import ApiError, problem_responses
 from .routing import ApiRoute
 from .schemas import Session, SignIn
 
-router = APIRouter(route_class=ApiRoute, tags=["session"], responses=problem_responses(401, 403, 422, 429))
+router = APIRouter(route_class=ApiRoute, tags=["session"], responses=problem_responses(400, 401, 403, 422, 429))
 
 
 def _csrf(request: Request) -> None:
