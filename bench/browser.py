@@ -8,7 +8,6 @@ headless run quiet and offline-friendly.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,15 +23,15 @@ VIEWPORT = {"width": 1366, "height": 900}
 
 
 def chromium_path() -> str | None:
-    """The Chromium binary to drive (``PARTYCHAIN_CHROMIUM`` overrides), or ``None`` when there is none."""
-    found = os.environ.get("PARTYCHAIN_CHROMIUM") or (CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"))
+    """The Chromium binary to drive (Debian's), or ``None`` when there is none."""
+    found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     return found if found and Path(found).exists() else None
 
 
 def why_not() -> str | None:
     """Why the browser cannot be driven here, or ``None`` when it can."""
     if chromium_path() is None:
-        return "no Chromium: install Debian's chromium (apt install chromium) or set PARTYCHAIN_CHROMIUM"
+        return "no Chromium: install Debian's chromium (apt install chromium; .ci/run does)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
