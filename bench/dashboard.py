@@ -78,7 +78,8 @@ class Server:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARTYCHAIN_")}
-        env |= {"PARTYCHAIN_DB": str(db), "PARTYCHAIN_API_KEYS": f"{KEY}:officer,{RESEARCHER_KEY}:researcher"}
+        env |= {"PARTYCHAIN_DB": str(db), "PARTYCHAIN_API_KEYS": f"{KEY}:officer,{RESEARCHER_KEY}:researcher",
+                "PARTYCHAIN_QUERY_WORKERS": "0"}  # the dashboard sends no researcher Cypher: no sandbox workers
         fd, name = tempfile.mkstemp(prefix="partychain-bench-serve-", suffix=".log")
         self.log = Path(name)
         exe = Path(sys.executable).with_name("partychain")

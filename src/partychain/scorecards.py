@@ -21,10 +21,11 @@ answers.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -104,39 +105,47 @@ def gaps_from_coverage(coverage: Mapping[str, Mapping[str, Any]], *, members: in
     return out
 
 
-_PARTS_CACHE: OrderedDict[tuple[str, str], dict[str, Counter[str]]] = OrderedDict()
-_PARTS_CACHE_SIZE = 64
-_parts_lock = threading.Lock()
+_CACHE: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+_CACHE_SIZE = 256
+_cache_lock = threading.Lock()
+
+
+def _memo(kind: str, store: GraphStore, scope: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept per (kind, graph version, scope) for the last :data:`_CACHE_SIZE` asked.
+
+    A graph version never changes (a load makes a new one), so an answer about one stays true; the
+    dashboard asks for the same scorecards again and again, and a scorecard and its children share
+    the village parts, the heaviest query a page makes.
+    """
+    key = (kind, linkage.version_of(store), scope)
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = compute()
+    with _cache_lock:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
 
 
 def village_parts(store: GraphStore, scope: str) -> dict[str, Counter[str]]:
     """Per village of a division, the parts of ``list_coverage_by_village`` (missing parts read as 0).
-
-    A graph version never changes, so the answer is kept per (version, scope) for the last
-    :data:`_PARTS_CACHE_SIZE` asked: a scorecard and the rows of its children share one run of the
-    query, the heaviest a dashboard page makes.
 
     >>> from partychain.testing import mini_store
     >>> village_parts(mini_store(), "520628101")["520628101001"]["households"]
     2
     """
     linkage.validate_scope(scope)
-    key = (linkage.version_of(store), scope)
-    with _parts_lock:
-        if key in _PARTS_CACHE:
-            _PARTS_CACHE.move_to_end(key)
-            return _PARTS_CACHE[key]
-    out: dict[str, Counter[str]] = {}
-    for r in store.named("list_coverage_by_village", scope=scope).records():
-        out.setdefault(r["village_code"], Counter())[r["part"]] += _int(r["n"])
-    with _parts_lock:
-        _PARTS_CACHE[key] = out
-        while len(_PARTS_CACHE) > _PARTS_CACHE_SIZE:
-            _PARTS_CACHE.popitem(last=False)
-    return out
 
+    def compute() -> dict[str, Counter[str]]:
+        out: dict[str, Counter[str]] = {}
+        for r in store.named("list_coverage_by_village", scope=scope).records():
+            out.setdefault(r["village_code"], Counter())[r["part"]] += _int(r["n"])
+        return out
 
-# --- one division --------------------------------------------------------------------------------
+    return _memo("village_parts", store, scope, compute)
 
 
 def income_by_year(store: GraphStore, scope: str) -> list[dict[str, int]]:
@@ -185,6 +194,10 @@ def scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
     >>> card["name"], card["child_level"], card["gaps"]["cooperatives_without_org"], card["counts"]["households"]
     ('盘石镇', 'village', 1, 3)
     """
+    return copy.deepcopy(_memo("scorecard", store, linkage.validate_scope(scope), lambda: _scorecard(store, scope)))
+
+
+def _scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
     division = linkage.check_scope(store, scope)
     parts: Counter[str] = Counter()
     for village in village_parts(store, scope).values():
@@ -237,6 +250,10 @@ def children(store: GraphStore, scope: str) -> list[dict[str, Any]]:
     >>> [(r["name"], r["counts"]["households"], r["gaps"]["cooperatives_without_org"]) for r in rows]
     [('盘石镇', 3, 1), ('盘信镇', 2, 1)]
     """
+    return copy.deepcopy(_memo("children", store, linkage.validate_scope(scope), lambda: _children(store, scope)))
+
+
+def _children(store: GraphStore, scope: str) -> list[dict[str, Any]]:
     division = linkage.check_scope(store, scope)
     level = CHILD_LEVEL.get(division["level"])
     if level is None:

@@ -80,6 +80,10 @@ async function route() {
   if (gen !== generation) return;
   window.partychain.rendered[name] = performance.now() - started;
   document.body.dataset.ready = name;
+  if (!footShown) {
+    footShown = true;
+    renderFoot();
+  }
   if (focusOnRender) main.querySelector("h1")?.focus({ preventScroll: true });
 }
 
@@ -118,8 +122,10 @@ function renderChrome() {
   const banner = document.getElementById("banner");
   banner.hidden = !state.notice;
   banner.textContent = state.notice || "";
-  renderFoot();
+  if (footShown) renderFoot();
 }
+
+let footShown = false; // the footer's /stats is read once a page is shown, never before it
 
 async function renderFoot() {
   const foot = document.getElementById("foot");
@@ -145,10 +151,14 @@ async function refreshSession() {
 }
 
 async function homeScope() {
+  // the county the graph holds (a province's prefix when it holds several), remembered for this tab
+  const kept = sessionStorage.getItem("partychain.home");
+  if (kept && /^\d{2,12}$/.test(kept)) return kept;
   const counties = await get("/divisions", { level: "county", limit: 2 });
-  if (counties.total === 1) return counties.items[0].code;
-  if (counties.total > 1) return counties.items[0].code.slice(0, 2); // a province's sample: its prefix
-  return "52";
+  const home = counties.total === 1 ? counties.items[0].code : counties.total > 1 ? counties.items[0].code.slice(0, 2)
+    : "52";
+  sessionStorage.setItem("partychain.home", home);
+  return home;
 }
 
 // --- sign-in --------------------------------------------------------------------------------------
