@@ -260,7 +260,9 @@ def main(argv: list[str] | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="partychain-bench-dashboard-"))
     try:
         db = args.db
-        sample = f"the Songtao sample (seed {args.seed}: 522 villages, 144,486 households)"
+        sample = (f"the Guizhou sample (seed {args.seed}: 17,964 villages, 6.9 million households)"
+                  if args.scale == "province" else
+                  f"the Songtao sample (seed {args.seed}: 522 villages, 144,486 households)")
         if db is None:
             from .__main__ import _province_ledger
             from .children import build_db
@@ -268,7 +270,6 @@ def main(argv: list[str] | None = None) -> None:
 
             if args.scale == "province":
                 ledger = _province_ledger(args.seed)
-                sample = f"the Guizhou sample (seed {args.seed}: 17,964 villages)"
             else:
                 from partychain.sample import generate_songtao
 
@@ -281,7 +282,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             pages = routes(server)
             print(f"measuring {len(pages)} pages on {server.base} ...", flush=True)
-            result = {"machine": machine(), "scale": args.scale, "repeat": args.repeat, "sample": sample,
+            result: dict[str, Any] = {"machine": machine(), "scale": args.scale, "repeat": args.repeat, "sample": sample,
                       "chromium": subprocess.run([chromium.chromium_path() or "chromium", "--version"],
                                                  capture_output=True, text=True, check=False).stdout.strip(),
                       **measure(server, pages, repeat=args.repeat), "assets": asset_sizes()}
@@ -289,6 +290,8 @@ def main(argv: list[str] | None = None) -> None:
                 taken = screenshots(server, pages)
                 _block(SHOTS_DOC, "screenshots", "\n\n".join(
                     f"### {name}\n\n{text}.\n\n![{name}](dashboard/{file})" for name, file, text in taken))
+            result["server_problems"] = [ln for ln in server.log.read_text(errors="replace").splitlines()
+                                         if "ERROR" in ln or "WARNING" in ln or " 5" in ln[:40]][-20:]
         finally:
             server.stop()
         RESULTS.mkdir(exist_ok=True)

@@ -66,7 +66,7 @@ const UI = {
     "field.chair": "理事长", "field.companies": "合作公司", "field.shareholders": "持股村集体",
     "field.seat": "驻地", "field.members": "党员",
     "yes": "是", "no": "否", "share": "比例", "total": "合计",
-    "foot.data": "数据版本 {version}，导入于 {at}。", "foot.none": "尚未导入数据。",
+    "foot.data": "数据版本 {version}（版本号含导入时间）。", "foot.none": "尚未导入数据。",
     "foot.offline": "本页面所有资源随软件发布，离线可用。图表：Apache ECharts。",
   },
   en: {
@@ -136,7 +136,7 @@ const UI = {
     "field.companies": "companies", "field.shareholders": "shareholding villages", "field.seat": "seat",
     "field.members": "members",
     "yes": "yes", "no": "no", "share": "share", "total": "total",
-    "foot.data": "Dataset {version}, loaded {at}.", "foot.none": "No dataset loaded yet.",
+    "foot.data": "Dataset version {version} (its name holds when it was loaded).", "foot.none": "No dataset loaded yet.",
     "foot.offline": "Every asset of this page ships with the software and works offline. Charts: Apache ECharts.",
   },
 };

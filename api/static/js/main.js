@@ -125,14 +125,14 @@ function renderChrome() {
   if (footShown) renderFoot();
 }
 
-let footShown = false; // the footer's /stats is read once a page is shown, never before it
+let footShown = false; // the footer's request is made once a page is shown, never before it
 
 async function renderFoot() {
   const foot = document.getElementById("foot");
   try {
-    const stats = await get("/stats");
-    const d = stats.dataset;
-    foot.replaceChildren(h("p", {}, d ? t("foot.data", { version: d.version, at: d.loaded_at }) : t("foot.none")),
+    const health = await get("/health"); // not /stats: counting a province's nodes costs seconds
+    const version = health.dataset_version;
+    foot.replaceChildren(h("p", {}, version ? t("foot.data", { version }) : t("foot.none")),
       h("p", {}, t("foot.offline")));
   } catch {
     foot.replaceChildren(h("p", {}, t("foot.offline")));
