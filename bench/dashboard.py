@@ -282,7 +282,8 @@ def main(argv: list[str] | None = None) -> None:
         try:
             pages = routes(server)
             print(f"measuring {len(pages)} pages on {server.base} ...", flush=True)
-            result: dict[str, Any] = {"machine": machine(), "scale": args.scale, "repeat": args.repeat, "sample": sample,
+            result: dict[str, Any] = {
+                      "machine": machine(), "scale": args.scale, "repeat": args.repeat, "sample": sample,
                       "chromium": subprocess.run([chromium.chromium_path() or "chromium", "--version"],
                                                  capture_output=True, text=True, check=False).stdout.strip(),
                       **measure(server, pages, repeat=args.repeat), "assets": asset_sizes()}
