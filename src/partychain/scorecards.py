@@ -108,6 +108,7 @@ def gaps_from_coverage(coverage: Mapping[str, Mapping[str, Any]], *, members: in
 _CACHE: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
 _CACHE_SIZE = 256
 _cache_lock = threading.Lock()
+_INFLIGHT: dict[tuple[str, str, str], threading.Lock] = {}
 
 
 def _memo(kind: str, store: GraphStore, scope: str, compute: Callable[[], Any]) -> Any:
@@ -122,11 +123,20 @@ def _memo(kind: str, store: GraphStore, scope: str, compute: Callable[[], Any]) 
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    value = compute()
-    with _cache_lock:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        computing = _INFLIGHT.setdefault(key, threading.Lock())
+    with computing:  # callers asking at once (a page's scorecard and its children) wait for one computation
+        with _cache_lock:
+            if key in _CACHE:
+                return _CACHE[key]
+        try:
+            value = compute()
+            with _cache_lock:
+                _CACHE[key] = value
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+        finally:
+            with _cache_lock:
+                _INFLIGHT.pop(key, None)
     return value
 
 
