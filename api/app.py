@@ -19,18 +19,28 @@ from typing import Any
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
 
 import partychain
 from partychain.settings import Settings, get_settings
 from partychain.storage import open_store
 from partychain.storage.base import GraphStore
 
-from . import routes_aggregates, routes_cypher, routes_linkage, routes_meta, routes_records
+from . import (
+    routes_aggregates,
+    routes_cypher,
+    routes_dashboard,
+    routes_exports,
+    routes_linkage,
+    routes_meta,
+    routes_records,
+    routes_session,
+)
 from .access_log import AccessLogMiddleware
 from .audit import AuditLog
 from .auth import FailureLimiter, KeyRing, RateLimiter
+from .dashboard import mount_dashboard
 from .deps import current_role
+from .endpoint_table import anonymous_paths, api_routes
 from .limits import BodyLimitMiddleware
 from .problems import PROBLEM_JSON, FieldError, Problem, ValidationProblem, install_handlers
 from .query_slots import QuerySlots
@@ -45,7 +55,7 @@ Ledgers of rural party building along the industry chain (联合建党委、支�
 基地联党员、党员带农户), as a graph researchers and officers can question.
 
 **Access.** Send `Authorization: Bearer KEY`. Without a key you are *anonymous* and see aggregates
-only (`/health`, `/stats`, `/coverage`, `/models`, `/figures`), at a limited rate per address. A
+only (ANONYMOUS_PATHS), at a limited rate per address. A
 *researcher* key adds records — with personal fields masked (names `张*`, ID numbers
 `999999**********12`, phones `138****5678`) — and `POST /cypher`. An *officer* key sees personal
 fields unmasked (every such read is written to an audit log) and may search people by name
@@ -102,7 +112,13 @@ def create_app(store: GraphStore | None = None, settings: Settings | None = None
     app.add_middleware(AccessLogMiddleware)
     for module in (routes_meta, routes_aggregates, routes_linkage, routes_records, routes_cypher):
         app.include_router(module.router, prefix=PREFIX)
-    plain = [r.path for r in app.routes if isinstance(r, APIRoute) and not isinstance(r, ApiRoute)]
+    # the dashboard's reads, downloads and sessions (api/routes_dashboard.py, routes_exports.py, routes_session.py)
+    for router in (routes_dashboard.router, routes_dashboard.records, routes_exports.router, routes_session.router):
+        app.include_router(router, prefix=PREFIX)
+    mount_dashboard(app)  # the web app at / (api/dashboard.py)
+    app.description = DESCRIPTION.replace(  # stated once: read from the routes' dependencies
+        "ANONYMOUS_PATHS", ", ".join(f"`{p}`" for p in anonymous_paths(app, PREFIX)))
+    plain = [path for path, _methods, r in api_routes(app) if not isinstance(r, ApiRoute)]
     if plain:  # every endpoint answers with only the fields its records have
         raise RuntimeError(f"routes without ApiRoute: {plain}")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -93,8 +93,24 @@ class KeyRing:
         found: tuple[Role, str] | None = None
         for digest, role in self._entries:
             if hmac.compare_digest(digest, d) and found is None:
-                found = (role, "key:" + hashlib.sha256(b"partychain-key-id:" + digest).hexdigest()[:12])
+                found = (role, _key_id(digest))
         return found
+
+    def role_of_id(self, key_id: str) -> Role | None:
+        """The role of the configured key whose non-secret id is ``key_id`` (a dashboard session names its key
+        so), or ``None`` when no configured key has it (the key was removed: the session ends).
+
+        >>> ring = KeyRing([("s3cret-key", Role.researcher)])
+        >>> ring.role_of_id(ring.identify("s3cret-key")[1]).name, ring.role_of_id("key:000000000000")
+        ('researcher', None)
+        """
+        if not isinstance(key_id, str) or not key_id.isascii():
+            return None
+        return next((role for digest, role in self._entries if hmac.compare_digest(_key_id(digest), key_id)), None)
+
+
+def _key_id(digest: bytes) -> str:
+    return "key:" + hashlib.sha256(b"partychain-key-id:" + digest).hexdigest()[:12]
 
 
 def _read_key_file(path: Path) -> list[tuple[str, Role]]:

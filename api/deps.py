@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from partychain.settings import Settings
 from partychain.storage.base import GraphStore
 
+from . import session
 from .access_log import request_context
 from .audit import AuditLog
 from .auth import FailureLimiter, KeyRing, RateLimiter, Role
@@ -37,7 +38,8 @@ def _client(request: Request) -> str:
 
 async def current_role(request: Request,
                        _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None) -> Role:
-    """The caller's role from ``Authorization: Bearer KEY`` (anonymous without the header).
+    """The caller's role from ``Authorization: Bearer KEY``, else from a dashboard session cookie
+    (:mod:`partychain.api.session`), else anonymous.
 
     An ``async`` dependency on purpose: it runs in the request's own task, so the personal-data switch
     it sets (:func:`partychain.api.personal.set_reveal`, on for officers only) holds while the answer is
@@ -47,6 +49,15 @@ async def current_role(request: Request,
     ctx = request_context(request.scope)
     set_reveal(False)
     if header is None:
+        signed_in = session.from_request(request)  # a dashboard session (api/session.py)
+        if signed_in is not None:
+            if request.method not in session.SAFE_METHODS and not session.has_csrf_header(request):
+                raise ApiError(403, "csrf", f"a request signed in by the dashboard's cookie needs the header "
+                               f"{session.CSRF_HEADER} for {request.method} (or send Authorization: Bearer KEY)")
+            ctx["role"], ctx["who"] = signed_in.role.name, signed_in.who
+            request.state.via = "cookie"
+            set_reveal(signed_in.role >= Role.officer)
+            return signed_in.role
         ctx["role"] = Role.anonymous.name
         rates: RateLimiter = request.app.state.anonymous_rate
         retry = rates.take(_client(request))
@@ -71,6 +82,7 @@ async def current_role(request: Request,
                        headers={"WWW-Authenticate": "Bearer"})
     role, ctx["who"] = found
     ctx["role"] = role.name
+    request.state.via = "key"
     set_reveal(role >= Role.officer)
     return role
 

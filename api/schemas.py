@@ -382,3 +382,201 @@ PersonHit = _labelled(
 
 class PeoplePage(Page[PersonHit]):  # type: ignore[valid-type]
     """One page of people found by name, ID number or phone (officers only)."""
+
+
+# --- the dashboard: divisions, scorecards, organizations, cooperatives, pairing network ----------------
+
+
+class Division(BaseModel):
+    """A county, town or village (names and codes are public: the statistical divisions)."""
+
+    code: str = Field(examples=["520628102"])
+    name: str | None = Field(None, examples=["盘信镇"])
+    level: Literal["county", "town", "village"]
+    kind: str | None = Field(None, description="county, town, township, subdistrict, village or community")
+    parent_code: str | None = Field(None, description="the county of a town, the town of a village")
+    parent_name: str | None = None
+
+
+class DivisionPage(Page[Division]):
+    """One page of divisions."""
+
+
+class ScorecardCounts(BaseModel):
+    households: int = Field(description="households living in the division")
+    poor_households: int = Field(description="registered poor households among them (建档立卡户)")
+    party_members: int = Field(description="party members living in the division")
+    cooperatives: int = Field(description="cooperatives located in the division")
+    demo_points: int = Field(description="村社合一 demonstration points among them")
+    bases: int = Field(description="industry bases located in the division")
+    joint_committees: int = Field(description="joint party committees seated in the division (联合党委)")
+    general_branches: int = Field(description="area general party branches seated in it (片区党总支)")
+    branches: int = Field(description="party branches seated in it (党支部)")
+    cooperative_joint_branches: int = Field(description="cooperative joint branches among them (合作社联合党支部)")
+    party_groups: int = Field(description="party groups seated in it (党小组)")
+
+
+class YearIncome(BaseModel):
+    year: int
+    villages: int = Field(description="villages that recorded a collective income that year")
+    yuan: int = Field(description="their collective income (村级集体经济收入), summed, in yuan")
+    min_yuan: int = Field(description="the smallest village's")
+    max_yuan: int = Field(description="the largest village's")
+
+
+class PairingCounts(BaseModel):
+    pairings: int = Field(description="strong/weak pairings (强村带弱村) with at least one village in the division")
+    strong_villages: int = Field(description="villages of the division leading a weak one")
+    weak_villages: int = Field(description="villages of the division led by a strong one")
+    crossing: int = Field(description="pairings with one village outside the division")
+
+
+_GAPS_DOC = "records per gap list (as `/gaps?kind=`): each is a coverage metric's shortfall, or members driving nobody"
+
+
+class Scorecard(BaseModel):
+    """Everything about one division, counted (aggregates only: open to anonymous callers)."""
+
+    code: str = Field(examples=["520628"])
+    name: str | None = Field(None, description="null for a province or prefecture prefix")
+    level: Literal["province", "prefecture", "county", "town", "village"]
+    kind: str | None = None
+    child_level: Literal["county", "town", "village"] | None = Field(
+        None, description="the level `/scorecards/{scope}/children` lists (null for a village)")
+    coverage: dict[str, CoverageMetric] = Field(description="as `/coverage`")
+    gaps: dict[str, int] = Field(description=_GAPS_DOC)
+    counts: ScorecardCounts
+    models: dict[str, int] = Field(description="instances per linkage model, as `/models`")
+    incomes: list[YearIncome] = Field(description="village collective income, year by year")
+    pairings: PairingCounts
+
+
+class ChildCounts(BaseModel):
+    households: int
+    poor: int = Field(description="poor households")
+    members: int = Field(description="party members")
+    cooperatives: int
+    demo_points: int
+    bases: int
+
+
+class ChildScorecard(BaseModel):
+    """A town of a county (a village of a town, a county of a province), with its coverage and gap counts."""
+
+    code: str
+    name: str | None = None
+    level: Literal["county", "town", "village"]
+    kind: str | None = None
+    counts: ChildCounts
+    coverage: dict[str, CoverageMetric]
+    gaps: dict[str, int] = Field(description=_GAPS_DOC)
+
+
+class ScorecardChildren(Page[ChildScorecard]):
+    """One page of a division's children, in code order."""
+
+    scope: str
+    level: Literal["county", "town", "village"] | None = Field(None, description="their level (null: none)")
+
+
+OrgSummary = record_model(
+    "OrgSummary", graph_model.PARTY_ORG_LABELS, seat_name=_opt(str, "name of the seat division"),
+    parent_id=_opt(str, "the organization it is under (null for a root)"), parent_name=_opt(str, "its name"),
+    orgs=_count("organizations under it"),
+    cooperatives=_count("cooperatives a branch at or under it runs, or a joint committee at or under it leads"),
+    companies=_count("companies a branch at or under it runs"), bases=_count("bases those cooperatives and "
+                                                                             "companies build"),
+    party_members=_count("party members whose organization is it or one under it"))
+
+
+class OrgPage(Page[OrgSummary]):  # type: ignore[valid-type]
+    """One page of party organizations seated in a division."""
+
+    scope: str
+
+
+BaseSummary = create_model(
+    "BaseSummary", __base__=Record, __doc__="An industry base a unit builds (合作社建基地).",
+    **property_fields("Base", only=("id", "name", "scale", "unit")),
+    members=_count("party members the base links (基地联党员)"))
+
+OrgUnit = _labelled(
+    "OrgUnit", ("Cooperative", "Company"), "A cooperative or company of an organization's tree, under the "
+    "organization that runs or leads it, with its bases.",
+    org_id=_opt(str, "the organization that runs (branch) or leads (joint committee) it"),
+    id=_opt(str, "its id"), name=_opt(str, "its name"), type=_opt(str, "cooperative or company"), **_PLACE,
+    bases=_opt(list[BaseSummary], "the bases it builds, by id"))
+
+
+class OrgUnitPage(Page[OrgUnit]):  # type: ignore[valid-type]
+    """One page of the units of an organization's tree."""
+
+    id: str
+
+
+CooperativeHit = record_model(
+    "CooperativeHit", ("Cooperative",), **_PLACE,
+    branch_id=_opt(str, "the Branch that runs it (支部办合作社)"), branch_name=_opt(str, "its name"),
+    joint_committee_id=_opt(str, "the JointCommittee that leads it directly"),
+    joint_committee_name=_opt(str, "its name"))
+
+
+class CooperativePage(Page[CooperativeHit]):  # type: ignore[valid-type]
+    """One page of cooperatives located in a division."""
+
+    scope: str
+
+
+class PairingNode(BaseModel):
+    code: str
+    name: str | None = None
+    town_code: str | None = None
+    town_name: str | None = None
+    role: Literal["strong", "weak", "both"] = Field(description="leads weak villages, is led, or both")
+    in_scope: bool = Field(description="false for the far end of a pairing across the division's border")
+    incomes: list[Income] = Field(description="collective income by year")
+
+
+class PairingEdge(BaseModel):
+    strong: str = Field(description="code of the strong village")
+    weak: str = Field(description="code of the weak village it leads")
+    since: int | None = Field(None, description="first year of the pairing")
+    kind: str | None = None
+    before_year: int | None = Field(None, description="the year before the pairing began")
+    weak_income_before: int | None = Field(None, description="the weak village's collective income that year")
+    latest_year: int | None = Field(None, description="the weak village's latest recorded year")
+    weak_income_latest: int | None = Field(None, description="its collective income that year")
+    weak_income_change: int | None = Field(
+        None, description="latest minus before (null when either is not recorded); describes, does not estimate "
+                          "an effect of pairing")
+
+
+class PairingNetwork(BaseModel):
+    """The strong/weak pairings touching a division, as a network (strong → weak)."""
+
+    scope: str
+    nodes: list[PairingNode]
+    edges: list[PairingEdge]
+
+
+# --- dashboard sessions -------------------------------------------------------------------------------
+
+
+class SignIn(BaseModel):
+    """An API key, or the one-time sign-in token `partychain serve` printed on a first run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str | None = Field(None, min_length=1, max_length=256, description="an API key")
+    token: str | None = Field(None, min_length=1, max_length=128, description="the one-time sign-in token")
+
+
+class Session(BaseModel):
+    """Who the caller is to the API."""
+
+    role: Literal["anonymous", "researcher", "officer"]
+    signed_in: bool = Field(description="true for a dashboard session (a cookie) or an API key")
+    via: Literal["cookie", "key"] | None = Field(None, description="how the caller authenticated")
+    expires_at: str | None = Field(None, description="when the dashboard session ends (ISO 8601, UTC)")
+    expired: bool = Field(False, description="true when a session cookie was sent that is no longer valid "
+                                             "(expired, or the server restarted with a new key)")

@@ -233,6 +233,10 @@ def _named_params(name: str, params: list[str], s: dict[str, Any], i: int) -> di
             out[p] = 50
         elif p == "q":
             out[p] = "村"
+        elif p == "roots":
+            out[p] = 1
+        elif p == "level":
+            out[p] = ""
         else:
             raise ValueError(f"no sample value for parameter {p!r} of {name}")
     return out

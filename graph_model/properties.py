@@ -7,6 +7,7 @@ values, its metadata.  This module derives them once from the pydantic models.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import types
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class PropertySpec:
     ge: float | None
     le: float | None
     meta: Prop
-    enum_type: type[Enum] | None = None  # the enum behind ``enum``: its labels and variants
+    enum_type: builtins.type[Enum] | None = None  # the enum behind ``enum`` (``type`` is a field here)
 
     def aliases(self) -> dict[str, str]:
         """Every spelling a ledger may use for an enum value → the value (empty for other properties)."""

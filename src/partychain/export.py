@@ -99,8 +99,9 @@ def relationship_file(rtype: str, from_label: str, to_label: str) -> str:
 def node_header(label: str) -> list[str]:
     """Header of a label's node file.
 
-    >>> node_header("ReportedFigure")
-    ['id:ID(Ledger)', 'metric:string', 'value:double', 'unit:string', 'qualifiers:string[]', 'wording:string', 'scope_code:string', 'as_of:date', ':LABEL']
+    >>> node_header("ReportedFigure")  # doctest: +NORMALIZE_WHITESPACE
+    ['id:ID(Ledger)', 'metric:string', 'value:double', 'unit:string', 'qualifiers:string[]',
+     'wording:string', 'scope_code:string', 'as_of:date', ':LABEL']
     """
     model = NODES[label]
     cols = []

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     anonymous_rate: float = Field(default=5.0, gt=0, description="requests per second an anonymous client may make "
                                   "(sustained; see anonymous_burst); 429 past it")
     anonymous_burst: int = Field(default=60, ge=1, description="requests an anonymous client may make at once")
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="how long a dashboard sign-in lasts "
+                                 "(a session cookie, also ended by closing the browser); the project's own setting")
+    signin_token_file: Path | None = Field(default=None, description="set by `partychain serve` on a first run (no "
+                                           "keys, loopback): the file naming the one-time sign-in token it printed")
     log_level: str = "INFO"
 
 

@@ -174,8 +174,7 @@ def test_ci_and_the_image_install_a_cjk_font():
     run = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     command = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
-    assert command in readme and command in run  # .ci/run runs exactly the README's test command,
-    assert run[-1] in readme  # then the long trials, as the README says
+    assert command in readme and run[-1] == command  # .ci/run runs exactly the README's test command
 
 
 def test_a_rendered_chart_uses_a_cjk_font(pairing, tmp_path):

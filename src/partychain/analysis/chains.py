@@ -2,8 +2,9 @@
 
 :func:`chain_graph` turns :func:`partychain.services.household_chains` into a small directed
 graph household → member → base → owner → organization (the branch that runs it or the joint committee
-that leads it) → general branch → joint committee → town committee (the direction a chain is read upwards). :func:`downstream_subgraph` cuts, out of an
-:func:`~partychain.analysis.projections.org_graph`, everything below one party organization.
+that leads it) → general branch → joint committee → town committee (the direction a chain is read
+upwards). :func:`downstream_subgraph` cuts, out of an :func:`~partychain.analysis.projections.org_graph`,
+everything below one party organization.
 Both carry a ``level`` node attribute that :mod:`partychain.analysis.plotting` lays out in
 layers. People (members, households) appear by id only.
 """

@@ -1,4 +1,4 @@
-"""Commands that write the generated documentation: the data dictionary and the query catalog page."""
+"""Commands that write the generated documentation: the data dictionary, the query catalog page, the API table."""
 
 from __future__ import annotations
 
@@ -22,3 +22,14 @@ def querydoc(out_file: OutOption = None, check: CheckOption = False) -> None:
     from partychain.testing import mini_store
 
     generated(render(mini_store()), out_file, check, "querydoc")
+
+
+@command(panel=PANEL)
+def apidoc(out_file: OutOption = None, check: CheckOption = False) -> None:
+    """Print (or write) docs/api.md: every HTTP endpoint with the role it needs, read from the app."""
+    from partychain.api.app import create_app
+    from partychain.api.endpoint_table import render
+    from partychain.settings import Settings
+    from partychain.testing import mini_store
+
+    generated(render(create_app(mini_store(), Settings(_env_file=None))), out_file, check, "apidoc")

@@ -122,3 +122,20 @@ def export(
     with progress_bar() as progress:
         counts = export_neo4j_admin(open_store(db), out_dir, progress=progress)
     emit([{"file": k, "rows": v} for k, v in counts.items()], Format.table, title=str(out_dir))
+
+
+@command(panel=PANEL)
+def report(
+    scope: Annotated[str, typer.Option("--scope", help="division code: the county (or province, town, village) "
+                                                       "to report on")],
+    out_file: Annotated[Path, typer.Option("--out", help="the .xlsx workbook to write")],
+    db: DbOption = None,
+) -> None:
+    """Write the workbook an organization department sends upward: overview and figures, a sheet per town, the
+    gap lists (Chinese headers, numbers as numbers, no personal data)."""
+    from partychain.report import write_report
+
+    if out_file.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{out_file}: the report is an .xlsx workbook; name the file *.xlsx")
+    summary = write_report(open_store(db), scope, out_file)
+    out.print(f"wrote {escape(summary['path'])}: {len(summary['sheets'])} sheets, {summary['bytes']:,} bytes")

@@ -1,0 +1,37 @@
+// The cooperatives and companies of a party organization's tree, each under the organization
+// that runs (RUNS, a branch) or leads (LEADS, a joint committee) it: for the organization and
+// every organization under it (UNDER*0..8), the units it runs or leads, with where each unit is
+// and the bases it builds (合作社建基地), each base with its scale and how many party members it
+// links (基地联党员). Paged in (organization id, unit id) order; a unit run by one organization
+// and led by another is listed under both.
+// params:
+// - $org_id: id; required (a JointCommittee, GeneralBranch, Branch or PartyGroup id)
+// - $skip: int >= 0 <= 100000000; required (rows to skip)
+// - $limit: int >= 1 <= 100000; required (page size)
+// columns: org_id, id, name, type ('cooperative' | 'company'), village_code, village_name,
+//   bases (list of {id, name, scale (float or null), unit (string or null), members (int)},
+//   in no particular order; empty when it builds none),
+//   total (int: all rows, the same on every row; a page past the end has no rows)
+// example: org_id="JC-1", skip=0, limit=10
+MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH (r)<-[:UNDER*0..8]-(o:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)
+WITH DISTINCT o, u
+OPTIONAL MATCH (u)-[:LOCATED_IN]->(v:Village)
+OPTIONAL MATCH (company:Company)
+WHERE company.id = u.id
+OPTIONAL MATCH (u)-[:BUILDS]->(b:Base)
+OPTIONAL MATCH (b)-[:LINKS]->(m:PartyMember)
+WITH o, u, v, company, b, count(DISTINCT m) AS members
+WITH o, u, v, company,
+     collect(CASE WHEN b IS NOT NULL THEN {id: b.id, name: b.name, scale: b.scale, unit: b.unit,
+                                           members: members} END) AS bases
+WITH collect({org_id: o.id, id: u.id, name: u.name,
+              type: CASE WHEN company IS NULL THEN 'cooperative' ELSE 'company' END,
+              village_code: v.code, village_name: v.name, bases: bases}) AS items
+UNWIND items AS it
+RETURN it.org_id AS org_id, it.id AS id, it.name AS name, it.type AS type, it.village_code AS village_code,
+       it.village_name AS village_name, it.bases AS bases, size(items) AS total
+ORDER BY org_id, id
+SKIP $skip
+LIMIT $limit
