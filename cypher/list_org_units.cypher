@@ -15,7 +15,9 @@
 // example: org_id="JC-1", skip=0, limit=10
 MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
-MATCH (r)<-[:UNDER*0..8]-(o:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)
+MATCH (r)<-[:UNDER*0..8]-(o:JointCommittee|Branch)
+WITH DISTINCT o
+MATCH (o)-[:RUNS|LEADS]->(u:Cooperative|Company)
 WITH DISTINCT o, u
 OPTIONAL MATCH (u)-[:LOCATED_IN]->(v:Village)
 OPTIONAL MATCH (company:Company)
@@ -30,8 +32,10 @@ WITH collect({org_id: o.id, id: u.id, name: u.name,
               type: CASE WHEN company IS NULL THEN 'cooperative' ELSE 'company' END,
               village_code: v.code, village_name: v.name, bases: bases}) AS items
 UNWIND items AS it
-RETURN it.org_id AS org_id, it.id AS id, it.name AS name, it.type AS type, it.village_code AS village_code,
-       it.village_name AS village_name, it.bases AS bases, size(items) AS total
-ORDER BY org_id, id
+WITH it, size(items) AS total
+ORDER BY it.org_id, it.id
 SKIP $skip
 LIMIT $limit
+RETURN it.org_id AS org_id, it.id AS id, it.name AS name, it.type AS type, it.village_code AS village_code,
+       it.village_name AS village_name, it.bases AS bases, total
+ORDER BY org_id, id

@@ -14,7 +14,8 @@ WHERE v.code STARTS WITH $scope
 OPTIONAL MATCH (b)-[:LOCATED_IN]->(d:DamArea)
 RETURN b.unit AS unit, count(DISTINCT b) AS bases, sum(b.scale) AS scale,
        count(DISTINCT CASE WHEN b.planned_scale IS NOT NULL THEN b.id END) AS planned_bases,
-       sum(b.planned_scale) AS planned,
+       CASE WHEN count(b.planned_scale) = 0 THEN null ELSE sum(b.planned_scale) END AS planned,
        count(DISTINCT CASE WHEN b.annual_output IS NOT NULL THEN b.id END) AS output_bases,
-       sum(b.annual_output) AS annual_output, count(DISTINCT d) AS dam_areas
+       CASE WHEN count(b.annual_output) = 0 THEN null ELSE sum(b.annual_output) END AS annual_output,
+       count(DISTINCT d) AS dam_areas
 ORDER BY unit

@@ -74,12 +74,12 @@ def spreadsheet_safe(value: Any) -> Any:
 def id_space(label: str) -> str:
     """The neo4j-admin id space of a label's key.
 
-    >>> id_space("Town"), id_space("Industry"), id_space("Household")
-    ('Division', 'Industry', 'Ledger')
+    >>> id_space("Town"), id_space("Industry"), id_space("Household"), id_space("WorkRule")
+    ('Division', 'Industry', 'Ledger', 'WorkRule')
     """
     if label not in NODES:
         raise ValueError(f"unknown node label {label!r}")
-    return KEY_SPACES[label].capitalize()
+    return "".join(part.capitalize() for part in KEY_SPACES[label].split("_"))
 
 
 def admin_type(spec: PropertySpec) -> str:

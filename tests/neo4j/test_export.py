@@ -101,7 +101,7 @@ def test_relationship_headers_parse_and_ids_resolve(export: tuple[Path, dict[str
             key = row[list(graph_properties_of(NODES[label])).index(NODES[label].KEY)]
             assert key not in ids.setdefault(space, {}), f"duplicate id {key} in space {space}"
             ids[space][key] = label
-    assert set(ids) == {"Division", "Industry", "Ledger"}
+    assert set(ids) == {"Division", "Industry", "Ledger", "WorkRule"}
     for rtype, rel in RELS.items():
         for a, b in rel.ENDPOINTS:
             header, rows = _read(out / relationship_file(rtype, a, b))
