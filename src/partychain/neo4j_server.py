@@ -247,8 +247,10 @@ def empty_list_statements() -> list[str]:
     properties are set to ``[]`` where missing, in batches of 10,000.  Labels and names come from
     the model only.
 
-    >>> empty_list_statements()
-    ['MATCH (n:PartyMember) WHERE n.roles IS NULL CALL (n) { SET n.roles = [] } IN TRANSACTIONS OF 10000 ROWS']
+    >>> for statement in empty_list_statements():
+    ...     print(statement)
+    MATCH (n:PartyMember) WHERE n.roles IS NULL CALL (n) { SET n.roles = [] } IN TRANSACTIONS OF 10000 ROWS
+    MATCH (n:ReportedFigure) WHERE n.qualifiers IS NULL CALL (n) { SET n.qualifiers = [] } IN TRANSACTIONS OF 10000 ROWS
     """
     from partychain.graph_model import NODES, RELS, graph_properties_of
 
