@@ -5,7 +5,7 @@ import { L, t } from "../i18n.js";
 import { card, errorBox, fmt, h, link, num, pct, section, table } from "../ui.js";
 
 const METRICS = ["cooperative_party_org", "demo_point_party_org", "poor_households_driven", "households_driven",
-  "bases_linked", "poor_chain_complete"];
+  "bases_linked", "poor_chain_complete", "poor_chain_joint_committee"];
 const GAP_OF = { cooperative_party_org: "cooperatives_without_org", demo_point_party_org: "demo_points_without_org",
   poor_households_driven: "poor_households_not_driven", bases_linked: "bases_without_member",
   poor_chain_complete: "poor_households_chain_incomplete" };
