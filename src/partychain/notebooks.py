@@ -139,7 +139,8 @@ def _short(outputs: list[tuple[str, Any]]) -> str:
 def _environment(db: Path, figures: Path) -> Iterator[None]:
     """The environment the kernel inherits: the embedded graph at ``db``, no Neo4j, inline charts."""
     set_to = {"PARTYCHAIN_DB": str(db), "PARTYCHAIN_ENGINE": "embedded", "PARTYCHAIN_FIGURES_DIR": str(figures),
-              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+              "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+              "PYTHONHASHSEED": "0"}  # set and dict orders, hence community labels, the same in every run
     dropped = ("PARTYCHAIN_NEO4J_URI", "PARTYCHAIN_SCOPE")
     before = {k: os.environ.get(k) for k in (*set_to, *dropped)}
     os.environ.update(set_to)
