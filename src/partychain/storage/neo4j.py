@@ -96,17 +96,19 @@ from partychain import __version__
 from partychain.errors import (
     ConfigError,
     PartychainError,
+    PersonalDataUnavailable,
     QueryError,
     QueryTimeout,
     ReadOnlyViolation,
     StoreError,
 )
 from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints, properties_of
+from partychain.graph_model.frames import ValidatedLedger
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
 from .base import FORMAT, DatasetInfo, GraphStore, Progress, QueryResult, RowBudget, node_query, normalize_value
-from .personal import PersonalDataUnavailable, PersonalStore, write_personal
+from .personal import PersonalStore, write_personal
 
 if TYPE_CHECKING:
     from partychain.settings import Settings
@@ -641,8 +643,6 @@ class Neo4jStore(GraphStore):
         return tx.run(statement, {"rows": list(rows)}).consume().counters
 
     def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
-        from partychain.loaders import ValidatedLedger
-
         if not isinstance(ledger, ValidatedLedger):
             raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
         started = time.perf_counter()
