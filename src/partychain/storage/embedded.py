@@ -84,8 +84,7 @@ class _Version:
     catalog's queries) and also the memory they used, so connections are pooled — at most
     :data:`ENGINE_QUERIES` of them, which is also how many queries run in the engine at once —
     rather than kept one per thread: a server's thread pool (40 threads) would otherwise hold up to
-    40 connections' memory (measured on the Songtao sample under mixed traffic: 4.4 GB and growing
-    after two minutes; pooled, two connections: 1.2 GB, flat, and 2.5x the requests per second).
+    40 connections' memory (docs/benchmarks.md, "Measurements behind rules in the code").
     """
 
     def __init__(self, name: str, path: Path, *, buffer_pool_mb: int = 0) -> None:

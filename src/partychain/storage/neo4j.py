@@ -39,11 +39,9 @@ replace runs in **one explicit write transaction** (with its own time limit,
    with no model label (:func:`stray_statement`);
 7. the manifest (:class:`DatasetInfo` as JSON) on the ``_Dataset`` node; commit.
 
-Why update in place instead of ``DETACH DELETE`` everything and ``CREATE`` it again: measured
-on the real server (Neo4j 5.26), a uniqueness check or key lookup on a label whose index
-entries were deleted *earlier in the same transaction* costs about 4 ms (5,000 households
-took 20 s to create after deleting the previous 144,486), so a county reload in that shape
-runs for about 10 minutes where the same transaction in this shape takes about 40 s.  Nothing
+Why update in place instead of ``DETACH DELETE`` everything and ``CREATE`` it again: on Neo4j
+a uniqueness check or key lookup on a label whose index entries were deleted *earlier in the
+same transaction* is slow (milliseconds each; ``docs/neo4j.md`` has the measurements), so nothing
 in the transaction looks up a key that it deleted: relationships go first (no node index
 entries), nodes that go away go last and by element id.
 
