@@ -1,6 +1,6 @@
 """Pagination: ``limit`` and an opaque, signed ``cursor`` on every list.
 
-Lists the linkage functions page themselves pass the parameters through; lists that come whole
+Lists that :mod:`partychain.services` pages itself get the parameters passed through; lists that come whole
 are cut here with the same cursors (:mod:`partychain.services.cursors`: signed, bound to one list of one
 graph version), so a client sees one kind of cursor everywhere.  A cursor the API did not hand
 out for that list is a 400, before any query runs.

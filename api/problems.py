@@ -18,18 +18,22 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from partychain.errors import (
+    BadParameters,
     GraphNotLoaded,
     InvalidArgument,
     NotFound,
     PartychainError,
+    PersonalDataUnavailable,
+    QueryCrashed,
     QueryError,
+    QueryResourceExceeded,
     QueryTimeout,
+    QueryTooComplex,
+    QueryTooLarge,
     ReadOnlyViolation,
+    StatementNotAllowed,
     StoreError,
 )
-from partychain.storage.guard import BadParameters, QueryTooComplex, QueryTooLarge, StatementNotAllowed
-from partychain.storage.personal import PersonalDataUnavailable
-from partychain.storage.sandbox import QueryCrashed, QueryResourceExceeded
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +78,8 @@ class ValidationProblem(Problem):
     errors: list[FieldError] = Field(default_factory=list)
 
 
-class ApiError(Exception):
-    """An HTTP error raised by the API layer, answered as problem+json."""
+class ApiError(PartychainError):
+    """An HTTP error raised by the API layer, answered as problem+json (by its own handler, not the domain map)."""
 
     def __init__(self, status: int, slug: str, detail: str | None = None, *, title: str | None = None,
                  headers: Mapping[str, str] | None = None, **extra: Any) -> None:

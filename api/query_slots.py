@@ -15,13 +15,9 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from partychain.errors import QueryTimeout
+from partychain.errors import QueryTimeout, SlotsBusy
 
 T = TypeVar("T")
-
-
-class SlotsBusy(Exception):
-    """Every query slot is taken."""
 
 
 class QuerySlots:

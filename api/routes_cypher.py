@@ -10,13 +10,22 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from partychain.errors import QueryError, QueryTimeout, ReadOnlyViolation
-from partychain.storage import guard
-from partychain.storage.sandbox import QueryCrashed, QueryResourceExceeded
+from partychain.errors import (
+    BadParameters,
+    QueryCrashed,
+    QueryError,
+    QueryResourceExceeded,
+    QueryTimeout,
+    QueryTooComplex,
+    QueryTooLarge,
+    ReadOnlyViolation,
+    SlotsBusy,
+    StatementNotAllowed,
+)
 
 from .deps import ResearcherDep, SettingsDep, StoreDep
 from .problems import ApiError, problem_responses
-from .query_slots import QuerySlots, SlotsBusy
+from .query_slots import QuerySlots
 from .routing import ApiRoute
 from .schemas import CypherRequest, CypherResult
 
@@ -24,8 +33,8 @@ router = APIRouter(route_class=ApiRoute, tags=["cypher"],
                    responses=problem_responses(400, 401, 403, 413, 422, 429, 503, 504))
 
 # refusals of the store's guard and its workers: answered as problems.py maps them (403, 400, 413)
-_REFUSALS = (QueryTimeout, ReadOnlyViolation, guard.StatementNotAllowed, guard.QueryTooComplex, guard.QueryTooLarge,
-             guard.BadParameters, QueryCrashed, QueryResourceExceeded)
+_REFUSALS = (QueryTimeout, ReadOnlyViolation, StatementNotAllowed, QueryTooComplex, QueryTooLarge, BadParameters,
+             QueryCrashed, QueryResourceExceeded)
 
 _DETAIL_MAX = 2_000
 

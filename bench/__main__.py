@@ -157,17 +157,17 @@ def _analysis(db: Path, args: argparse.Namespace) -> dict[str, Any]:
     except ImportError as e:
         return {"skipped": f"bench.analysis is not available: {e}"}
     if args.quick:
-        repeat, n_boot, n_perm, limit = 1, 49, 49, 600.0
+        repeat, n_perm, limit = 1, 49, 600.0
     elif args.scale == "province":
-        repeat, n_boot, n_perm, limit = 1, 199, 199, 900.0
+        repeat, n_perm, limit = 1, 199, 900.0
     else:
-        repeat, n_boot, n_perm, limit = args.repeat, 999, 999, 1800.0
+        repeat, n_perm, limit = args.repeat, 999, 1800.0
     try:
-        out = in_child(children.analysis, str(db), repeat, n_boot, n_perm, timeout=limit)
+        out = in_child(children.analysis, str(db), repeat, n_perm, timeout=limit)
     except TimeoutError as e:
         return {"skipped": str(e)}
     return {**out["result"], "peak_rss_mb": out["peak_rss_mb"], "seconds": out["seconds"],
-            "n_boot": n_boot, "n_perm": n_perm, "repeat": repeat}
+            "n_perm": n_perm, "repeat": repeat}
 
 
 if __name__ == "__main__":

@@ -85,17 +85,15 @@ def _measures(gp: nx.DiGraph, gc: nx.Graph, *, repeat: int, n_perm: int, label: 
     return out
 
 
-def run(store: Any, *, repeat: int = 3, scope: str = "", n_boot: int = 0, n_perm: int = 999,
+def run(store: Any, *, repeat: int = 3, scope: str = "", n_perm: int = 999,
         label: str = SAMPLE_LABEL) -> dict[str, Any]:
     """Time each analysis step on the loaded graph of ``store``; medians etc. per step (seconds).
 
-    ``label`` says what the loaded graph is (default: the bench's synthetic Songtao sample). ``n_boot``
-    is accepted from ``bench/children.py`` and not used: the interval is analytic (clustered), there
-    is no bootstrap any more.
+    ``label`` says what the loaded graph is (default: the bench's synthetic Songtao sample);
+    ``n_perm``: the rewirings of the permutation test (the effect's interval is analytic, town-clustered).
     """
     from partychain.analysis.projections import cooperation_graph, org_graph, pairing_graph
 
-    del n_boot
     res: dict[str, Any] = {"data": label}
     res["projection_pairing"], gp = _time(lambda: pairing_graph(store, scope=scope), repeat)
     res["projection_cooperation"], gc = _time(lambda: cooperation_graph(store, scope=scope), repeat)

@@ -30,14 +30,14 @@ def queries(db: str, ledger: str, quick: bool) -> dict[str, Any]:
         store.close()
 
 
-def analysis(db: str, repeat: int, n_boot: int, n_perm: int) -> dict[str, Any]:
+def analysis(db: str, repeat: int, n_perm: int) -> dict[str, Any]:
     from partychain.storage.embedded import EmbeddedStore
 
     from . import analysis as bench_analysis
 
     store = EmbeddedStore(Path(db))
     try:
-        return bench_analysis.run(store, repeat=repeat, n_boot=n_boot, n_perm=n_perm)
+        return bench_analysis.run(store, repeat=repeat, n_perm=n_perm)
     finally:
         store.close()
 

@@ -144,8 +144,9 @@ def _api(a: dict[str, Any]) -> list[str]:
 def _analysis(an: dict[str, Any]) -> list[str]:
     if "skipped" in an:
         return [f"**Analysis**: skipped ({an['skipped']}).", ""]
-    lines = [f"**Analysis** (`bench/analysis.py`; bootstrap {an.get('n_boot')}, permutations {an.get('n_perm')}), "
-             "median seconds:", "", "| step | seconds |", "| --- | --- |"]
+    boot = f"bootstrap {an['n_boot']}, " if an.get("n_boot") else ""  # results of the estimator before issue 18
+    lines = [f"**Analysis** (`bench/analysis.py`; {boot}permutations {an.get('n_perm')}), median seconds:",
+             "", "| step | seconds |", "| --- | --- |"]
     for k, v in an.items():
         if isinstance(v, dict) and "median" in v:
             extra = {x: v[x] for x in ("method", "communities", "estimate", "ci", "p_value") if x in v}

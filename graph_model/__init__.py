@@ -6,6 +6,8 @@
 * :mod:`.ledger` — the ledger tables (the input contract) and how they map onto the graph.
 * :mod:`.ddl` — engine DDL and the personal-data store's tables; :mod:`.dictionary` — the data
   dictionary.
+* :mod:`.frames` — the neutral in-memory graph: a validated ledger's frames per label and per
+  relationship endpoint pair, which :mod:`partychain.loaders` produces and the stores write.
 
 Personal properties (``Prop(personal=...)``) are part of the model and of the ledger, but not of the
 graph: :func:`graph_properties_of` is what the engines store, :func:`personal_properties_of` what the

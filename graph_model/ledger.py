@@ -59,7 +59,6 @@ class Ref:
         by_label: for tables with several labels, the targets allowed per row label
             (a label missing here may not carry the reference at all).
         rel_props: constant properties set on the created relationship.
-        same_county: the referenced row must lie in the same county as the row.
     """
 
     targets: tuple[str, ...]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .problems import Problem
+from partychain.errors import Problem
+
 from .read import RawLedger, read_ledger
 from .validate import ValidatedLedger, validate_ledger
 

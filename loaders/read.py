@@ -31,10 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from partychain.errors import LedgerError
+from partychain.errors import LedgerError, Problem
 from partychain.graph_model import TABLES, Table
-
-from .problems import Problem
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,46 @@
-"""The exception hierarchy: everything partychain raises derives from :class:`PartychainError`."""
+"""The exception hierarchy: everything partychain raises derives from :class:`PartychainError`.
+
+Every exception partychain defines is defined here (``tests/test_code_quality.py`` checks it), with
+:class:`Problem`, the one problem in a ledger that :class:`LedgerInvalid` lists.  The API's
+``ApiError`` (an HTTP status and a problem type) derives from :class:`PartychainError` too and stays
+with the API.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass
+from typing import Literal
 
-if TYPE_CHECKING:
-    from partychain.loaders.problems import Problem
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a ledger.
+
+    ``row`` is the row number a person sees in the file: the CSV line number
+    (header = line 1) or the spreadsheet row number; ``None`` for problems of a
+    whole table or column.
+    """
+
+    table: str
+    row: int | None
+    column: str | None
+    reason: str
+    value: str | None = None
+    severity: Severity = "error"
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file or self.table
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.reason}"
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 class PartychainError(Exception):
@@ -53,6 +88,14 @@ class GraphNotLoaded(StoreError):
     """No graph has been loaded at the configured location yet."""
 
 
+class StoreBusy(StoreError):
+    """The engine has no query memory left at the moment (its buffer pool is full); try again shortly."""
+
+
+class PersonalDataUnavailable(StoreError):
+    """The personal-data store of the dataset version is missing or unreadable."""
+
+
 class QueryNotFound(PartychainError):
     """No named query of that name exists in the catalog."""
 
@@ -69,9 +112,41 @@ class ReadOnlyViolation(QueryError):
     """A write was attempted on a read-only path and the engine refused it."""
 
 
+class QueryCrashed(QueryError):
+    """The worker process running the query died (a crash of the engine); the server is unaffected."""
+
+
+class QueryResourceExceeded(QueryError):
+    """The query needed more memory than a worker may use."""
+
+
+class StatementNotAllowed(QueryError):
+    """The query holds something untrusted Cypher may not do; the message says what."""
+
+
+class QueryTooComplex(QueryError):
+    """The query's shape would make the engine's parser itself a hazard (``partychain.storage.guard.MAX_NESTING``)."""
+
+
+class QueryTooLarge(QueryError):
+    """The query text or its parameters are larger than untrusted Cypher may send."""
+
+
+class BadParameters(QueryError):
+    """A parameter name is not an identifier, or a value is nested too deep."""
+
+
+class SlotsBusy(PartychainError):
+    """Every query slot of the API's researcher queries is taken."""
+
+
 class InvalidArgument(PartychainError):
     """A caller's argument is malformed (a division code of the wrong shape, an unknown kind)."""
 
 
 class NotFound(PartychainError):
     """The thing asked for does not exist in the graph (unknown household, org, division)."""
+
+
+class SampleError(PartychainError):
+    """A sample cannot be generated with the given profile or targets."""

@@ -1,4 +1,4 @@
-"""Coverage by town and chain graphs agree with the linkage functions they present."""
+"""Coverage by town and chain graphs agree with the service functions they present."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: the mini ledger in a real embedded store per test module, and clients per role."""
+"""Fixtures of the API tests: the mini ledger in the session's real stores; an app and clients per module and role."""
 
 from __future__ import annotations
 
@@ -63,14 +63,13 @@ def load_mini(path: Path) -> EmbeddedStore:
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The mini ledger in an embedded store of this test module's own, and on the session's Neo4j server."""
+def store(request: pytest.FixtureRequest) -> Any:
+    """The mini ledger: the session's embedded store (``mini_graph``, one for every API test module: no test
+    writes to it, the engine refuses writes on the API's paths) and the session's Neo4j server (reloaded
+    for the module if another test replaced its graph)."""
     if request.param == "neo4j":
-        yield request.getfixturevalue("neo4j_graphs").holding("mini")
-        return
-    s = load_mini(tmp_path_factory.mktemp("api-graph") / "graph")
-    yield s
-    s.close()
+        return request.getfixturevalue("neo4j_graphs").holding("mini")
+    return request.getfixturevalue("mini_graph")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Smoke test of ``python -m bench``: the county-scale run completes and writes valid JSON.
 
-No timing is asserted (speed goals live in docs/benchmarks.md, measured on purpose, not in CI).
+No timing is asserted (speed goals live in docs/benchmarks.md, measured on purpose, not in CI).  A trial
+(``pytest -m trial``): a minute of benchmark runs, not a check of any answer the other tests do not make.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.trial
 def test_county_bench_runs_and_writes_json(tmp_path: Path) -> None:
     before = (REPO / "docs" / "benchmarks.md").read_bytes()
     proc = subprocess.run(

@@ -8,9 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partychain.errors import LedgerInvalid
+from partychain.errors import LedgerInvalid, Problem
 from partychain.loaders import check_ledger
-from partychain.loaders.problems import Problem
 
 Edit = Callable[[Path, str, Callable[[pd.DataFrame], pd.DataFrame]], None]
 

@@ -622,7 +622,7 @@ def mini(mini_graph: GraphStore, mini_tables: dict[str, pd.DataFrame]) -> Ledger
 
 
 def _page_all(fetch: Any, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """Every item of a paged linkage function, following next_cursor; checks each page's shape."""
+    """Every item of a paged service function, following next_cursor; checks each page's shape."""
     items: list[dict[str, Any]] = []
     cursor = None
     totals = set()

@@ -13,9 +13,10 @@ every kill:
   directory or half-made link behind.
 
 Random timing rarely lands in the few milliseconds of the final rename and link swap, so
-``test_kill_at_each_commit_step`` also kills the load deterministically at each step of
-its commit sequence.  ``test_killed_loads_songtao`` (slow: ``--run-slow``) repeats the random
-trials on the Songtao sample (325,000 rows), whose load takes many seconds.
+``test_kill_at_each_commit_step`` (in the default run) kills the load deterministically at each
+step of its commit sequence; the random trials on the mini ledger are a trial (``pytest -m trial``),
+and ``test_killed_loads_songtao`` (slow: ``--run-slow``) repeats them on the Songtao sample
+(325,000 rows), whose load takes many seconds.
 """
 
 from __future__ import annotations
@@ -208,6 +209,7 @@ def mini_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, Ledger]
     return a, b
 
 
+@pytest.mark.trial
 def test_killed_loads_keep_a_complete_graph(mini_pair: tuple[Ledger, Ledger], tmp_path: Path) -> None:
     a, b = mini_pair
     db = tmp_path / "db"

@@ -7,7 +7,7 @@ or the new one — its checksum is one of the two clean loads' — and ``dataset
 graph; a researcher query answers with that graph's household count.  A load run to the end
 afterwards gives exactly the clean graph.
 
-* the mini ledger, 12 trials, in the default run;
+* the mini ledger, 12 trials: ``trial`` (``pytest -m trial``, about a minute);
 * the Songtao sample (about 333,000 ledger rows, a 40–60 s load on the test server), 10 trials:
   ``trial`` (``pytest -m trial``, about 15 minutes).
 """
@@ -110,6 +110,7 @@ def _trials(source: Path, tmp_path: Path, edit_csv: EditCsv, trials: int, what: 
         store.close()
 
 
+@pytest.mark.trial
 def test_killed_neo4j_loads_keep_a_complete_graph(tmp_path: Path, edit_csv: EditCsv) -> None:
     _trials(mini_ledger_path(), tmp_path, edit_csv, trials=12, what="the mini ledger")
 

@@ -11,6 +11,8 @@ between A and a second ledger B (one poor household less: other node counts, oth
   ``/models`` equal to one ledger's answer, never a mix;
 * a request gets the graph that was current at some moment while it ran: after a load finished
   (and before the next one began) every request gets that load's graph.
+
+A trial (``pytest -m trial``): half a minute of concurrent traffic and loads.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from fastapi.testclient import TestClient
 
 from partychain.api.app import create_app
@@ -66,6 +69,7 @@ def answers(c: TestClient) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.trial
 def test_serving_while_loading(tmp_path: Path, mini_copy: Path) -> None:
     ledger_a = mini_copy
     ledger_b = tmp_path / "ledger-b"

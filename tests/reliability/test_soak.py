@@ -11,8 +11,8 @@ a bounded time after a short warm-up.  Then:
   ``/proc/PID/status``), and so is each query worker's;
 * the request count and latency percentiles (p50, p99) are printed for ``docs/reliability.md``.
 
-The default run lasts ~40 s (every request of the mix once, 6 s of concurrent warm-up, 20 s
-measured); ``test_soak_long`` (``--run-slow``) measures 4 minutes.
+``test_soak_short`` is a trial (``pytest -m trial``; ~40 s: every request of the mix once, 6 s of
+concurrent warm-up, 20 s measured); ``test_soak_long`` (``--run-slow``) measures 4 minutes.
 """
 
 from __future__ import annotations
@@ -195,6 +195,7 @@ def soak(srv: Server, tables: dict[str, pd.DataFrame], seconds: float) -> dict[s
     return summary
 
 
+@pytest.mark.trial
 def test_soak_short(server: Server, songtao_tables: dict[str, pd.DataFrame]) -> None:
     soak(server, songtao_tables, seconds=20)
 

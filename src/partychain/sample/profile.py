@@ -10,13 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from partychain.errors import PartychainError
+from partychain.errors import SampleError
 
 __all__ = ["CountyProfile", "CountyTargets", "SampleError", "SampleSummary"]
-
-
-class SampleError(PartychainError):
-    """A sample cannot be generated with the given profile or targets."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ the owner), then the organizations above that organization."""
 
 
 def household_chains(store: GraphStore, household_id: str) -> list[dict[str, Any]]:
-    """The leadership chains of a household, one per distinct path (query ``list_household_chains``).
+    """The leadership chains of a household, one per distinct path (query ``list_household_chain_links``,
+    assembled by :func:`assemble_chains`: the same rows as the one-query spelling ``list_household_chains``).
 
     Each chain is a dict of :data:`CHAIN_COLUMNS`, null from where it breaks; a chain is complete
     when ``org_id`` is set (household ← member ← base ← owner ← a branch that runs it or a joint

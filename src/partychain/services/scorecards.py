@@ -79,7 +79,7 @@ def _ratio(covered: int, total: int) -> float | None:
 
 
 def coverage_from_parts(parts: Mapping[str, int]) -> dict[str, dict[str, Any]]:
-    """The coverage metrics of :data:`partychain.COVERAGE_METRICS` from summed parts.
+    """The coverage metrics of :data:`partychain.services.COVERAGE_METRICS` from summed parts.
 
     >>> coverage_from_parts({"cooperatives": 4, "cooperatives_run": 3})["cooperative_party_org"]
     {'covered': 3, 'total': 4, 'ratio': 0.75}
@@ -93,7 +93,7 @@ def coverage_from_parts(parts: Mapping[str, int]) -> dict[str, dict[str, Any]]:
 
 def gaps_from_coverage(coverage: Mapping[str, Mapping[str, Any]], *, members: int,
                        members_driving: int) -> dict[str, int]:
-    """How many records each gap list of :data:`partychain.GAP_KINDS` holds.
+    """How many records each gap list of :data:`partychain.services.GAP_KINDS` holds.
 
     >>> cov = {m: {"covered": 1, "total": 3} for m in GAP_METRIC.values()}
     >>> gaps_from_coverage(cov, members=5, members_driving=2)["members_driving_nobody"]
@@ -196,7 +196,7 @@ def pairing_counts(store: GraphStore, scope: str) -> dict[str, int]:
 def scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
     """Everything about one division, counted: the answer of ``GET /scorecards/{scope}``.
 
-    Keys: ``code``, ``name``, ``level``, ``kind`` (of :func:`partychain.scopes.check_scope`);
+    Keys: ``code``, ``name``, ``level``, ``kind`` (of :func:`partychain.services.scopes.check_scope`);
     ``child_level`` (what :func:`children` lists; ``None`` for a village); ``coverage`` (as
     :func:`partychain.services.coverage`, summed over the division's villages); ``gaps`` (records per
     gap kind); ``counts`` (households, poor households, party members, cooperatives, demonstration

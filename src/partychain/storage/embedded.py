@@ -37,8 +37,9 @@ from typing import Any, ClassVar
 import ladybug
 import pyarrow as pa
 
-from partychain.errors import GraphNotLoaded, QueryError, QueryTimeout, ReadOnlyViolation, StoreError
+from partychain.errors import GraphNotLoaded, StoreError
 from partychain.graph_model import NODES, RELS, graph_properties_of, ladybug_ddl
+from partychain.graph_model.frames import ValidatedLedger, arrow_table
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
@@ -49,13 +50,12 @@ from .base import (
     GraphStore,
     Progress,
     QueryResult,
-    RowBudget,
     node_query,
     node_schema,
-    normalize_value,
     relationship_query,
     relationship_schema,
 )
+from .ladybug_adapter import engine_error, read_result
 from .personal import FILE as PERSONAL_FILE
 from .personal import PersonalStore, write_personal
 from .sandbox import Limits, WorkerPool
@@ -84,8 +84,7 @@ class _Version:
     catalog's queries) and also the memory they used, so connections are pooled — at most
     :data:`ENGINE_QUERIES` of them, which is also how many queries run in the engine at once —
     rather than kept one per thread: a server's thread pool (40 threads) would otherwise hold up to
-    40 connections' memory (measured on the Songtao sample under mixed traffic: 4.4 GB and growing
-    after two minutes; pooled, two connections: 1.2 GB, flat, and 2.5x the requests per second).
+    40 connections' memory (docs/benchmarks.md, "Measurements behind rules in the code").
     """
 
     def __init__(self, name: str, path: Path, *, buffer_pool_mb: int = 0) -> None:
@@ -138,20 +137,8 @@ class _Version:
 
 
 def _result(res: Any, max_rows: int | None = None) -> tuple[QueryResult, bool]:
-    if isinstance(res, list):  # several statements: the last one answers
-        res = res[-1]
-    cols = list(res.get_column_names())
-    rows: list[list[Any]] = []
-    budget = RowBudget(max_rows) if max_rows is not None else None  # list elements count too
-    while res.has_next():
-        row = _strip_internal([normalize_value(v) for v in res.get_next()])
-        if budget is not None:
-            row = budget.take(row)  # type: ignore[assignment]
-            if row is None:
-                break
-        rows.append(row)
-    res.close()
-    return QueryResult(cols, rows), bool(budget and budget.cut)
+    columns, rows, cut = read_result(res, max_rows)
+    return QueryResult(columns, rows), cut
 
 
 def _buffer_pool_bytes(file: Path, mb: int) -> int:
@@ -159,7 +146,7 @@ def _buffer_pool_bytes(file: Path, mb: int) -> int:
 
     LadybugDB's own default is 80% of the machine's memory, and what its connections once used they
     keep: the pool is the backstop that bounds the server (with pooled connections the Songtao sample
-    needs ~1.1 GB in all).  A query that finds the pool full fails as retryable (:class:`StoreBusy`,
+    needs ~1.1 GB in all).  A query that finds the pool full fails as retryable (:class:`~partychain.errors.StoreBusy`,
     503).  Keep the bound well above the need: LadybugDB 0.22 was seen to crash (SIGSEGV) shortly
     after its pool ran full under concurrent load.
     """
@@ -169,22 +156,13 @@ def _buffer_pool_bytes(file: Path, mb: int) -> int:
     return max(2 << 30, 4 * size)
 
 
-class StoreBusy(StoreError):
-    """The engine has no query memory left at the moment (its buffer pool is full); try again shortly."""
-
-
-_FULL = "buffer pool is full"
-
-
 @contextlib.contextmanager
 def _engine_errors() -> Iterator[None]:
-    """Engine failures as the store's errors: a full buffer pool is retryable (:class:`StoreBusy`)."""
+    """Engine failures as the store's errors (:func:`~.ladybug_adapter.engine_error`)."""
     try:
         yield
     except RuntimeError as e:
-        if _FULL in str(e):
-            raise StoreBusy(f"the graph engine is out of query memory: {e}") from e
-        raise QueryError(str(e)) from e
+        raise engine_error(str(e)) from e
 
 
 def _run_on(v: _Version, query: str, parameters: Mapping[str, Any] | None) -> QueryResult:
@@ -228,22 +206,6 @@ class _Pinned(GraphStore):
     @property
     def local_dir(self) -> Path | None:
         return self._store.path
-
-
-def _strip_internal(row: list[Any]) -> list[Any]:
-    """Turn ladybug node/relationship dicts into their label's properties only."""
-    out = []
-    for v in row:
-        if isinstance(v, dict) and "_LABEL" in v:
-            label = v["_LABEL"]
-            model = NODES.get(label) or RELS.get(label)
-            keep = set(graph_properties_of(model)) if model else set()
-            item = {k: x for k, x in v.items() if k in keep}
-            item["_label" if label in NODES else "_type"] = label
-            out.append(item)
-        else:
-            out.append(v)
-    return out
 
 
 class EmbeddedStore(GraphStore):
@@ -371,12 +333,7 @@ class EmbeddedStore(GraphStore):
             res = conn.execute(query, dict(parameters or {}))
             return _result(res, max_rows)
         except RuntimeError as e:
-            msg = str(e)
-            if "Interrupted" in msg:
-                raise QueryTimeout(f"query cut off at the time limit of {timeout_s:g} s") from e
-            if "read only" in msg.lower() or "read-only" in msg.lower():
-                raise ReadOnlyViolation(f"the graph is read-only on this path: {msg}") from e
-            raise QueryError(msg) from e
+            raise engine_error(str(e), timeout_s=timeout_s) from e
         finally:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -433,8 +390,6 @@ class EmbeddedStore(GraphStore):
             os.close(fd)
 
     def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
-        from partychain.loaders import ValidatedLedger
-
         if not isinstance(ledger, ValidatedLedger):
             raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
         started = time.perf_counter()
@@ -561,6 +516,4 @@ def _arrow_table(frame: Any, specs: dict[str, PropertySpec], *, endpoints: bool 
     Arrow-backed columns (what the validator produces) are handed over without copying;
     object columns (``None`` for missing) are converted.
     """
-    from partychain.loaders.validate import arrow_table
-
     return arrow_table(frame, specs, endpoints=endpoints)

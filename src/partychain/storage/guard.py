@@ -42,7 +42,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from partychain.errors import QueryError
+from partychain.errors import BadParameters, QueryTooComplex, QueryTooLarge, StatementNotAllowed
 
 DENIED_KEYWORDS = frozenset({
     "LOAD", "COPY", "ATTACH", "CHECKPOINT", "INSTALL", "UNINSTALL", "EXPORT", "IMPORT", "USE",
@@ -77,22 +77,6 @@ MAX_PARAMETER_DEPTH = 32
 _TOKEN = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\S")
 _DOT = re.compile(r"\s*\.\s*")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class StatementNotAllowed(QueryError):
-    """The query holds something untrusted Cypher may not do; the message says what."""
-
-
-class QueryTooComplex(QueryError):
-    """The query's shape would make the engine's parser itself a hazard (see :data:`MAX_NESTING`)."""
-
-
-class QueryTooLarge(QueryError):
-    """The query text or its parameters are larger than untrusted Cypher may send."""
-
-
-class BadParameters(QueryError):
-    """A parameter name is not an identifier, or a value is nested too deep."""
 
 
 def _nesting(text: str) -> int:
@@ -187,7 +171,7 @@ def check_parameters(parameters: Mapping[str, Any] | None) -> None:
     >>> check_parameters({"x) RETURN 1 //": 1})  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    partychain.storage.guard.BadParameters: parameter names must be identifiers ...
+    partychain.errors.BadParameters: parameter names must be identifiers ...
     """
     if not parameters:
         return
@@ -208,16 +192,16 @@ def check(query: str, parameters: Mapping[str, Any] | None = None) -> None:
     >>> check("LOAD FROM '/etc/passwd' RETURN *")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    partychain.storage.guard.StatementNotAllowed: LOAD is not allowed in researcher Cypher
+    partychain.errors.StatementNotAllowed: LOAD is not allowed in researcher Cypher
     >>> check("CALL timeout=100000; MATCH (n) RETURN count(n)")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    partychain.storage.guard.StatementNotAllowed: CALL is allowed only for schema procedures ...
+    partychain.errors.StatementNotAllowed: CALL is allowed only for schema procedures ...
     >>> check("CALL show_tables() RETURN *")
     >>> check("RETURN " + "CASE WHEN true THEN " * 11 + "1" + " END" * 11)  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    partychain.storage.guard.QueryTooComplex: CASE expressions are nested more than 10 deep
+    partychain.errors.QueryTooComplex: CASE expressions are nested more than 10 deep
     """
     if not isinstance(query, str):
         raise BadParameters("the query must be text")

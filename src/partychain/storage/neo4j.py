@@ -39,11 +39,9 @@ replace runs in **one explicit write transaction** (with its own time limit,
    with no model label (:func:`stray_statement`);
 7. the manifest (:class:`DatasetInfo` as JSON) on the ``_Dataset`` node; commit.
 
-Why update in place instead of ``DETACH DELETE`` everything and ``CREATE`` it again: measured
-on the real server (Neo4j 5.26), a uniqueness check or key lookup on a label whose index
-entries were deleted *earlier in the same transaction* costs about 4 ms (5,000 households
-took 20 s to create after deleting the previous 144,486), so a county reload in that shape
-runs for about 10 minutes where the same transaction in this shape takes about 40 s.  Nothing
+Why update in place instead of ``DETACH DELETE`` everything and ``CREATE`` it again: on Neo4j
+a uniqueness check or key lookup on a label whose index entries were deleted *earlier in the
+same transaction* is slow (milliseconds each; ``docs/neo4j.md`` has the measurements), so nothing
 in the transaction looks up a key that it deleted: relationships go first (no node index
 entries), nodes that go away go last and by element id.
 
@@ -96,17 +94,19 @@ from partychain import __version__
 from partychain.errors import (
     ConfigError,
     PartychainError,
+    PersonalDataUnavailable,
     QueryError,
     QueryTimeout,
     ReadOnlyViolation,
     StoreError,
 )
 from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints, properties_of
+from partychain.graph_model.frames import ValidatedLedger
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
 from .base import FORMAT, DatasetInfo, GraphStore, Progress, QueryResult, RowBudget, node_query, normalize_value
-from .personal import PersonalDataUnavailable, PersonalStore, write_personal
+from .personal import PersonalStore, write_personal
 
 if TYPE_CHECKING:
     from partychain.settings import Settings
@@ -641,8 +641,6 @@ class Neo4jStore(GraphStore):
         return tx.run(statement, {"rows": list(rows)}).consume().counters
 
     def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
-        from partychain.loaders import ValidatedLedger
-
         if not isinstance(ledger, ValidatedLedger):
             raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
         started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 The knowledge model flags some properties personal (``Prop(personal=...)``: members' names and
 phones, household heads' names, ID numbers and phones).  The loader splits them off the ledger
-(:attr:`ValidatedLedger.personal <partychain.loaders.validate.ValidatedLedger>`), so neither graph
+(:attr:`ValidatedLedger.personal <partychain.graph_model.frames.ValidatedLedger>`), so neither graph
 engine ever holds one: researchers' Cypher, a Neo4j Browser, graph exports and the analysis
 library cannot reach them, whatever they ask.  They are written to one SQLite file per dataset
 version, keyed by the node's pseudonymous id:
@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from partychain.errors import StoreError
+from partychain.errors import PersonalDataUnavailable, StoreError
 from partychain.graph_model import NODES, PERSONAL_LABELS, personal_properties_of, personal_store_ddl
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,6 @@ log = logging.getLogger(__name__)
 FILE = "personal.sqlite"
 MAX_IDS = 10_000
 """Ids looked up in one call at most (the API asks for one page at a time)."""
-
-
-class PersonalDataUnavailable(StoreError):
-    """The personal-data store of the dataset version is missing or unreadable."""
 
 
 def write_personal(path: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:

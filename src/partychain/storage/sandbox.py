@@ -53,19 +53,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from partychain.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreError
+from partychain.errors import QueryCrashed, QueryResourceExceeded, QueryTimeout, StoreError
 
 from .base import QueryResult, RowBudget
+from .ladybug_adapter import engine_error, read_result
 
 log = logging.getLogger(__name__)
-
-
-class QueryCrashed(QueryError):
-    """The worker process running the query died (a crash of the engine); the server is unaffected."""
-
-
-class QueryResourceExceeded(QueryError):
-    """The query needed more memory than a worker may use."""
 
 
 @dataclass(frozen=True)
@@ -113,9 +106,7 @@ class _Worker:
     """The worker side: one open graph version, one query at a time."""
 
     def __init__(self, conn: Connection, limits: Limits, scratch: Path) -> None:
-        import ladybug
-
-        from . import embedded  # noqa: F401 - imported before the address-space limit applies
+        import ladybug  # imported, like this module's own imports, before the address-space limit applies
 
         self.ladybug = ladybug
         self.conn = conn
@@ -159,9 +150,6 @@ class _Worker:
 
     def run(self, path: str, query: str, parameters: dict[str, Any], timeout_s: float,
             max_rows: int) -> tuple[list[str], list[list[Any]], bool]:
-        from .base import RowBudget, normalize_value
-        from .embedded import _strip_internal  # the same node/relationship shape as the in-process path
-
         db = self.open(path)
         _set_soft(resource.RLIMIT_AS, self.base_vm + (self.limits.memory_mb << 20))
         used = resource.getrusage(resource.RUSAGE_SELF)
@@ -171,19 +159,7 @@ class _Worker:
         conn = self.ladybug.Connection(db)
         try:
             conn.set_query_timeout(max(1, int(timeout_s * 1000)))
-            res = conn.execute(query, parameters)
-            if isinstance(res, list):  # several statements: the last one answers
-                res = res[-1]
-            columns = list(res.get_column_names())
-            rows: list[list[Any]] = []
-            budget = RowBudget(max_rows)  # list elements count against the row cap too
-            while res.has_next():
-                row = budget.take(_strip_internal([normalize_value(v) for v in res.get_next()]))
-                if row is None:
-                    break
-                rows.append(row)
-            res.close()
-            return columns, rows, budget.cut
+            return read_result(conn.execute(query, parameters), max_rows)  # the in-process path's shape
         finally:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -501,15 +477,10 @@ class WorkerPool:
             raise {"TypeError": TypeError, "ValueError": ValueError, "OverflowError": OverflowError}[kind](msg)
         if kind == "store":
             raise StoreError(msg)
-        if "Interrupted" in msg:
-            raise QueryTimeout(f"query cut off at the time limit of {timeout_s:g} s")
-        if "read only" in msg.lower() or "read-only" in msg.lower():
-            raise ReadOnlyViolation(f"the graph is read-only on this path: {msg}")
-        if kind == "memory" or "bad_alloc" in msg or "Unable to allocate" in msg or "buffer pool is full" in msg:
+        error = engine_error(msg, timeout_s=timeout_s, memory_mb=self.limits.memory_mb)
+        if isinstance(error, QueryResourceExceeded):
             self._count("memory")
-            raise QueryResourceExceeded(f"the query needs more memory than a query worker may use "
-                                        f"({self.limits.memory_mb} MB): {msg}")
-        raise QueryError(msg)
+        raise error
 
 
 def _main(argv: list[str]) -> None:
