@@ -1,24 +1,31 @@
 // The counts behind every coverage metric (count_coverage_in_scope), village by village, for the
-// villages of a division, plus the party members living there and those who drive a household.
-// Things count where they are, as in count_coverage_in_scope; a village with nothing of a part
-// has no row for it (read it as 0). Summed over a town's villages the parts give the town's
-// coverage (every cooperative, base, household and member is in exactly one village).
+// villages of a division (of the whole graph with scope ''), plus the party members living there and
+// those who drive a household. Things count where they are, as in count_coverage_in_scope, by the
+// same rules; a village with nothing of a part has no row for it (read it as 0). Summed over the
+// villages of any division the parts give that division's coverage (every cooperative, base,
+// household and member is in exactly one village): the load derives the per-village counters of
+// every dataset version from this query run with scope '' (partychain.storage.derived).
 // Parts (n of):
-//   cooperatives, cooperatives_run        cooperatives; those with an incoming RUNS from a Branch
+//   cooperatives, cooperatives_run        cooperatives; those a Branch runs (RUNS) or a JointCommittee
+//                                         leads (LEADS)
 //   demo_points, demo_points_run          the same over 村社合一 demonstration points
 //   households, households_driven         households; those with an incoming DRIVES
 //   bases, bases_linked                   bases; those with an outgoing LINKS to a member
-//   poor, poor_driven, poor_complete      poor households; driven; with a chain reaching a JointCommittee
+//   poor, poor_driven                     poor households; those with an incoming DRIVES
+//   poor_complete                         poor households with a complete chain (poor_chain_complete)
+//   poor_complete_jc                      poor households with a complete chain whose organization is,
+//                                         or is under, a JointCommittee (poor_chain_joint_committee)
 //   members, members_driving              party members living there; those with an outgoing DRIVES
 // params:
-// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $scope: division code prefix or ''; required (2, 4, 6, 9 or 12 digits; '' for every village)
 // columns: village_code (string), part (string, above), n (int)
 // Shaped like count_coverage_in_scope (plain MATCHes, poor households matched by an inline
 // {poor: true}, the chain test once per cooperative or company on the path), grouped by village.
 // example: scope="520628101"
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
-WITH v.code AS village_code, c, EXISTS { MATCH (:Branch)-[:RUNS]->(c) } AS run
+WITH v.code AS village_code, c,
+     EXISTS { MATCH (:Branch)-[:RUNS]->(c) } OR EXISTS { MATCH (:JointCommittee)-[:LEADS]->(c) } AS run
 WITH village_code, count(c) AS coops, count(CASE WHEN run THEN 1 END) AS coops_run,
      count(CASE WHEN c.demo_point THEN 1 END) AS demos,
      count(CASE WHEN c.demo_point AND run THEN 1 END) AS demos_run
@@ -60,6 +67,12 @@ UNION ALL
 MATCH (o:Cooperative|Company)-[:BUILDS]->(:Base)-[:LINKS]->(:PartyMember)-[:DRIVES]->
       (q:Household {poor: true})-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
+  AND (EXISTS { MATCH (o)<-[:RUNS]-(:Branch) } OR EXISTS { MATCH (o)<-[:LEADS]-(:JointCommittee) })
+RETURN v.code AS village_code, 'poor_complete' AS part, count(DISTINCT q) AS n
+UNION ALL
+MATCH (o:Cooperative|Company)-[:BUILDS]->(:Base)-[:LINKS]->(:PartyMember)-[:DRIVES]->
+      (q:Household {poor: true})-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope
   AND (EXISTS { MATCH (o)<-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
        OR EXISTS { MATCH (o)<-[:LEADS]-(:JointCommittee) })
-RETURN v.code AS village_code, 'poor_complete' AS part, count(DISTINCT q) AS n
+RETURN v.code AS village_code, 'poor_complete_jc' AS part, count(DISTINCT q) AS n
