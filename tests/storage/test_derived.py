@@ -172,7 +172,7 @@ def test_an_index_that_cannot_be_derived_again_is_refused_with_a_clear_error(loa
     (file / "x").write_text("x")
     reopened = EmbeddedStore(loaded.path)
     try:
-        with pytest.raises(DerivedIndexUnavailable, match="derived index of dataset version .* could not be"):
+        with pytest.raises(DerivedIndexUnavailable, match=r"derived index of dataset version .* could not be"):
             services.coverage(reopened, "520628")
         with pytest.raises(DerivedIndexUnavailable):  # refused every time, never served stale or half
             services.household_chains(reopened, "HH-1")

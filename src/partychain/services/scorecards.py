@@ -186,7 +186,7 @@ def scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
     >>> from partychain.testing import mini_store
     >>> card = scorecard(mini_store(), "520628101")
     >>> card["name"], card["child_level"], card["gaps"]["cooperatives_without_org"], card["counts"]["households"]
-    ('盘石镇', 'village', 1, 3)
+    ('盘石镇', 'village', 0, 3)
     """
     return copy.deepcopy(_memo("scorecard", store, scopes.validate_scope(scope), lambda: _scorecard(store, scope)))
 
@@ -242,7 +242,7 @@ def children(store: GraphStore, scope: str) -> list[dict[str, Any]]:
     >>> from partychain.testing import mini_store
     >>> rows = children(mini_store(), "520628")
     >>> [(r["name"], r["counts"]["households"], r["gaps"]["cooperatives_without_org"]) for r in rows]
-    [('盘石镇', 3, 1), ('盘信镇', 2, 1)]
+    [('盘石镇', 3, 0), ('盘信镇', 2, 2)]
     """
     return copy.deepcopy(_memo("children", store, scopes.validate_scope(scope), lambda: _children(store, scope)))
 
@@ -338,7 +338,7 @@ def search_cooperatives(store: GraphStore, scope: str, *, q: str = "", limit: in
 
     >>> from partychain.testing import mini_store
     >>> [(c["id"], c["branch_id"]) for c in search_cooperatives(mini_store(), "520628", q="茶")["items"]]
-    [('CO-1', 'BR-2')]
+    [('CO-1', 'BR-2'), ('CO-4', None)]
     """
     scopes.validate_scope(scope)
     return named_page(store, "search_cooperatives", {"q": q, "scope": scope}, limit=limit, cursor=cursor)
@@ -413,7 +413,7 @@ def gap_rows(store: GraphStore, scope: str, kind: str, *,
     >>> from partychain.testing import mini_store
     >>> total, batches = gap_rows(mini_store(), "520628", "cooperatives_without_org", batch=1)
     >>> total, [[r["id"] for r in b] for b in batches]
-    (2, [['CO-2'], ['CO-3']])
+    (2, [['CO-3'], ['CO-4']])
     """
     scopes.validate_scope(scope)
     if kind not in GAP_KINDS:

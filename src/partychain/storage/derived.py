@@ -156,7 +156,7 @@ def write_derived(path: Path, run: Runner, *, dialect: str, version: str) -> dic
     conn.close()
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    os.rename(tmp, path)  # atomic on POSIX, replacing any file there
     log.info("derived the index of %s in %.2f s: %s", version, time.perf_counter() - started, counts)
     return counts
 
@@ -249,8 +249,8 @@ class DerivedIndex:
 
         >>> from partychain.testing import mini_store
         >>> with mini_store().pinned() as g:
-        ...     g.derived().parts("520628101")["households"]
-        2
+        ...     g.derived().parts("520628101")["households"], g.derived().parts("53")["households"]
+        (3, 0)
         """
         return Counter(self._parts.get(scope, ()))
 
