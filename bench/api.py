@@ -220,7 +220,9 @@ def run(db: Path, households: list[str], villages: list[str], *, seconds: float 
     from .common import in_child
 
     env = {**os.environ, "PARTYCHAIN_DB": str(db), "PARTYCHAIN_API_KEYS": f"{KEY}:researcher",
-           "PARTYCHAIN_LOG_LEVEL": "WARNING"}
+           "PARTYCHAIN_LOG_LEVEL": "WARNING",
+           # the load generator is one anonymous client: without these the coverage runs measure 429 answers
+           "PARTYCHAIN_ANONYMOUS_RATE": "1000000", "PARTYCHAIN_ANONYMOUS_BURST": "1000000"}
     kw = {"seconds": seconds, "connections": connections, "threads": threads}
     res: dict[str, Any] = {"connections": connections, "client_threads": threads, "seconds": seconds,
                            "repeat": repeat, "tool": "wrk" if shutil.which("wrk") else "httpx"}

@@ -269,6 +269,14 @@ def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, name
              for k in services.GAP_KINDS]
     g["gap_page"], _ = _timed(lambda ck: services.gaps(store, ck[0], ck[1], limit=50), pages, warmup=1)
     g["pairing"], _ = _timed(lambda v: services.pairings(store, v), s["villages"][: n["pairing"][0]])
+    # the same questions asked of the live queries (what was served before the derived index, issue 15)
+    g["chain_live"], _ = _timed(lambda h: services.household_chains(store, h, live=True),
+                                s["households"][: n["chain"][0]])
+    for level, key in (("village", "villages"), ("town", "towns"), ("county", "counties"), ("province", "province")):
+        g[f"coverage_{level}_live"], _ = _timed(lambda sc: services.coverage(store, sc, live=True),
+                                                s[key][: n[f"coverage_{level}"][0]], warmup=1)
+    g["gap_page_live"], _ = _timed(lambda ck: services.gaps(store, ck[0], ck[1], limit=50, live=True), pages,
+                                   warmup=1)
     print("  graph: " + ", ".join(f"{k} p50 {v['p50_ms']:,.1f} ms" for k, v in g.items() if isinstance(v, dict)),
           flush=True)
     # every named query of the catalog, on sample parameters

@@ -43,7 +43,7 @@ def _spread(s: dict[str, float], fmt: str = "{:,.0f}") -> str:
 
 
 def _ms(x: float) -> str:
-    return f"{x:,.2f}" if x < 10 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+    return f"{x:,.3f}" if x < 1 else f"{x:,.2f}" if x < 10 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
 
 
 def _lat(p: dict[str, float] | None) -> str:
@@ -88,13 +88,20 @@ _QUESTIONS = [("chain", "leadership chains of a random household"), ("coverage_v
 
 def _queries(q: dict[str, Any]) -> list[str]:
     g, p = q["graph"], q.get("pandas", {})
+    live = any(f"{key}_live" in g for key, _ in _QUESTIONS)
     lines = ["**Queries**, in-process latency p50 / p99 in ms (n calls), the graph beside pandas on the ledger "
-             "tables:", "", "| question | graph (embedded) | pandas | pandas p50 / graph p50 |",
-             "| --- | --- | --- | --- |"]
+             "tables" + (" and, for the questions the load derives an index for (`partychain.storage.derived`), "
+                         "the live queries the services asked before (`live=True`, same run, same samples)"
+                         if live else "") + ":", "",
+             "| question | graph (embedded) | " + ("live query | " if live else "")
+             + "pandas | pandas p50 / graph p50 |",
+             "| --- | --- | " + ("--- | " if live else "") + "--- | --- |"]
     for key, what in _QUESTIONS:
         gp, pp = g.get(key), p.get(key)
         speed = f"{pp['p50_ms'] / gp['p50_ms']:,.1f}×" if gp and pp and gp.get("n") and pp.get("n") else "–"
-        lines.append(f"| {what} | {_lat(gp)} | {_lat(pp)} | {speed} |")
+        lp = g.get(f"{key}_live")
+        cell = f"{_lat(lp)} | " if live else ""
+        lines.append(f"| {what} | {_lat(gp)} | {cell}{_lat(pp)} | {speed} |")
     lines.append("")
     if p:
         agree = q.get("agreement", {})

@@ -1,7 +1,7 @@
 // Gap list behind bases_linked: bases located in a division tied to no party member
 // (no outgoing LINKS), paged in id order.
 // params:
-// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $scope: division code prefix or ''; required (2, 4, 6, 9 or 12 digits; '' for every village)
 // - $skip: int >= 0 <= 100000000; required (rows to skip)
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, name, village_code, village_name,

@@ -1,7 +1,7 @@
 // Gap list behind cooperative_party_org: cooperatives located in a division that no party
 // organization runs or leads (no RUNS from a Branch, no LEADS from a JointCommittee), paged in id order.
 // params:
-// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $scope: division code prefix or ''; required (2, 4, 6, 9 or 12 digits; '' for every village)
 // - $skip: int >= 0 <= 100000000; required (rows to skip)
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, name, village_code, village_name,

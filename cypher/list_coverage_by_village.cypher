@@ -1,19 +1,23 @@
 // The counts behind every coverage metric (count_coverage_in_scope), village by village, for the
-// villages of a division, plus the party members living there and those who drive a household.
-// Things count where they are, as in count_coverage_in_scope; a village with nothing of a part
-// has no row for it (read it as 0). Summed over a town's villages the parts give the town's
-// coverage (every cooperative, base, household and member is in exactly one village).
+// villages of a division (of the whole graph with scope ''), plus the party members living there and
+// those who drive a household. Things count where they are, as in count_coverage_in_scope, by the
+// same rules; a village with nothing of a part has no row for it (read it as 0). Summed over the
+// villages of any division the parts give that division's coverage (every cooperative, base,
+// household and member is in exactly one village): the load derives the per-village counters of
+// every dataset version from this query run with scope '' (partychain.storage.derived).
 // Parts (n of):
-//   cooperatives, cooperatives_run        cooperatives; those a Branch RUNS or a JointCommittee LEADS
+//   cooperatives, cooperatives_run        cooperatives; those a Branch runs (RUNS) or a JointCommittee
+//                                         leads (LEADS)
 //   demo_points, demo_points_run          the same over 村社合一 demonstration points
 //   households, households_driven         households; those with an incoming DRIVES
 //   bases, bases_linked                   bases; those with an outgoing LINKS to a member
-//   poor, poor_driven, poor_complete      poor households; driven; with a complete chain (an organization
-//                                         runs or leads the owner of a base of a member who drives them)
-//   poor_jc                               poor households with a complete chain under a JointCommittee
+//   poor, poor_driven                     poor households; those with an incoming DRIVES
+//   poor_complete                         poor households with a complete chain (poor_chain_complete)
+//   poor_complete_jc                      poor households with a complete chain whose organization is,
+//                                         or is under, a JointCommittee (poor_chain_joint_committee)
 //   members, members_driving              party members living there; those with an outgoing DRIVES
 // params:
-// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $scope: division code prefix or ''; required (2, 4, 6, 9 or 12 digits; '' for every village)
 // columns: village_code (string), part (string, above), n (int)
 // Shaped like count_coverage_in_scope (plain MATCHes, poor households matched by an inline
 // {poor: true}, the chain test once per cooperative or company on the path), grouped by village.
@@ -71,4 +75,4 @@ MATCH (o:Cooperative|Company)-[:BUILDS]->(:Base)-[:LINKS]->(:PartyMember)-[:DRIV
 WHERE v.code STARTS WITH $scope
   AND (EXISTS { MATCH (o)<-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
        OR EXISTS { MATCH (o)<-[:LEADS]-(:JointCommittee) })
-RETURN v.code AS village_code, 'poor_jc' AS part, count(DISTINCT q) AS n
+RETURN v.code AS village_code, 'poor_complete_jc' AS part, count(DISTINCT q) AS n

@@ -1,7 +1,7 @@
 // Party members living in a division who drive no household (no outgoing DRIVES), paged in
 // id order. Members' names are personal data, kept in the personal-data store (by id), not in the graph.
 // params:
-// - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
+// - $scope: division code prefix or ''; required (2, 4, 6, 9 or 12 digits; '' for every village)
 // - $skip: int >= 0 <= 100000000; required (rows to skip)
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, village_code, village_name,

@@ -96,6 +96,10 @@ class PersonalDataUnavailable(StoreError):
     """The personal-data store of the dataset version is missing or unreadable."""
 
 
+class DerivedIndexUnavailable(StoreError):
+    """The derived index of a dataset version is missing, of another version or unreadable, and was not rebuilt."""
+
+
 class QueryNotFound(PartychainError):
     """No named query of that name exists in the catalog."""
 

@@ -89,16 +89,18 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(db: Path, log: Path, env: Mapping[str, str] | None = None, *, startup_s: float = 90) -> Iterator[Server]:
-    """Serve the graph at ``db`` on a free loopback port with the test keys until the block ends (SIGTERM)."""
+def serving(db: Path, log: Path, env: Mapping[str, str] | None = None, *, startup_s: float = 90,
+            workers: int = 1) -> Iterator[Server]:
+    """Serve the graph at ``db`` on a free loopback port with the test keys until the block ends (SIGTERM);
+    ``workers``: ``partychain serve --workers``."""
     port = free_port()
     full = {**os.environ, "PARTYCHAIN_API_KEYS": api_keys(), "PARTYCHAIN_QUERY_TIMEOUT_S": "10",
             "PARTYCHAIN_QUERY_MAX_ROWS": "1000", **(env or {})}
     full.pop("PARTYCHAIN_NEO4J_URI", None)
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen([sys.executable, "-m", "partychain.cli", "serve", "--db", str(db), "--host",
-                                 "127.0.0.1", "--port", str(port)], env=full, stdout=out, stderr=subprocess.STDOUT,
-                                text=True)
+                                 "127.0.0.1", "--port", str(port), "--workers", str(workers)], env=full, stdout=out,
+                                stderr=subprocess.STDOUT, text=True)
     srv = Server(proc, f"http://127.0.0.1:{port}{PREFIX}", port, log)
     try:
         deadline = time.monotonic() + startup_s

@@ -12,11 +12,15 @@ between A and a second ledger B (one poor household less: other node counts, oth
 * a request gets the graph that was current at some moment while it ran: after a load finished
   (and before the next one began) every request gets that load's graph.
 
-A trial (``pytest -m trial``): half a minute of concurrent traffic and loads.
+Twice: the app in this process (a test client), and ``partychain serve --workers 2`` (two uvicorn
+worker processes, each following the ``current`` link with its own read-only open of the graph and
+its derived index), asked over HTTP. A trial (``pytest -m trial``): half a minute of concurrent
+traffic and loads each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -26,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -34,7 +39,7 @@ from partychain.api.app import create_app
 from partychain.loaders import check_ledger
 from partychain.storage.embedded import EmbeddedStore
 
-from .apikit import auth, make_settings
+from .apikit import auth, make_settings, serving
 
 SCOPE = "520628"
 CLIENTS = 6
@@ -50,7 +55,7 @@ def answer(path: str, body: dict[str, Any]) -> Any:
     return body
 
 
-def fetch(c: TestClient, path: str) -> Any:
+def fetch(c: TestClient | httpx.Client, path: str) -> Any:
     if path == "/cypher":
         return c.post("/api/v1/cypher", json={"query": HOUSEHOLDS}, headers=auth("researcher"))
     params = {"scope": SCOPE} if path in ("/coverage", "/models") else None
@@ -70,7 +75,8 @@ def answers(c: TestClient) -> dict[str, Any]:
 
 
 @pytest.mark.trial
-def test_serving_while_loading(tmp_path: Path, mini_copy: Path) -> None:
+@pytest.mark.parametrize("how", ["in-process", "serve --workers 2"])
+def test_serving_while_loading(tmp_path: Path, mini_copy: Path, how: str) -> None:
     ledger_a = mini_copy
     ledger_b = tmp_path / "ledger-b"
     subprocess.run(["cp", "-r", str(ledger_a), str(ledger_b)], check=True)
@@ -95,8 +101,6 @@ def test_serving_while_loading(tmp_path: Path, mini_copy: Path) -> None:
 
     graph = tmp_path / "graph"
     EmbeddedStore(graph).load(check_ledger(ledger_a), source="A")
-    store = EmbeddedStore(graph)
-    app = create_app(store, make_settings(query_timeout_s=30))
     results: list[tuple[float, float, str, int, Any]] = []  # started, ended, path, status, answer
     lock = threading.Lock()
     stop = threading.Event()
@@ -115,7 +119,19 @@ def test_serving_while_loading(tmp_path: Path, mini_copy: Path) -> None:
 
     loads: list[tuple[str, float, float]] = [("A", -1.0, -1.0)]  # ledger, load process started, finished
     env = {**os.environ, "PARTYCHAIN_DB": str(graph)}
-    with TestClient(app) as c:
+    env.pop("PARTYCHAIN_NEO4J_URI", None)
+    with contextlib.ExitStack() as stack:
+        if how == "in-process":
+            store = EmbeddedStore(graph)
+            stack.callback(store.close)
+            c: TestClient | httpx.Client = stack.enter_context(
+                TestClient(create_app(store, make_settings(query_timeout_s=30))))
+        else:
+            srv = stack.enter_context(serving(graph, tmp_path / "server.log", {"PARTYCHAIN_QUERY_TIMEOUT_S": "30",
+                                                                               "PARTYCHAIN_ANONYMOUS_RATE": "1000000",
+                                                                               "PARTYCHAIN_ANONYMOUS_BURST": "1000000"},
+                                              workers=2))
+            c = stack.enter_context(httpx.Client(base_url=f"http://127.0.0.1:{srv.port}", timeout=60))
         threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(CLIENTS)]
         for t in threads:
             t.start()
@@ -131,7 +147,6 @@ def test_serving_while_loading(tmp_path: Path, mini_copy: Path) -> None:
         for t in threads:
             t.join(60)
         final = answers(c)
-    store.close()
 
     statuses = Counter(status for *_, status, _ in results)
     print(f"\nserving while loading: {len(results)} requests during 3 loads, statuses {dict(statuses)}")

@@ -16,9 +16,11 @@ CHAIN_COLUMNS = ("member_id", "base_id", "owner_id", "org_id", "general_branch_i
 the owner), then the organizations above that organization."""
 
 
-def household_chains(store: GraphStore, household_id: str) -> list[dict[str, Any]]:
-    """The leadership chains of a household, one per distinct path (query ``list_household_chain_links``,
-    assembled by :func:`assemble_chains`: the same rows as the one-query spelling ``list_household_chains``).
+def household_chains(store: GraphStore, household_id: str, *, live: bool = False) -> list[dict[str, Any]]:
+    """The leadership chains of a household, one per distinct path (as the query ``list_household_chains``).
+
+    Assembled from the chain links the load derived (:meth:`GraphStore.derived`); with ``live``, or on a
+    store without a derived index, from the query ``list_household_chain_links``.
 
     Each chain is a dict of :data:`CHAIN_COLUMNS`, null from where it breaks; a chain is complete
     when ``org_id`` is set (household ← member ← base ← owner ← a branch that runs it or a joint
@@ -36,7 +38,9 @@ def household_chains(store: GraphStore, household_id: str) -> list[dict[str, Any
     []
     """
     validate_id(household_id, "household_id")
-    links = store.named("list_household_chain_links", household_id=household_id).rows
+    index = None if live else store.derived()
+    links = (index.chain_links(household_id) if index is not None
+             else store.named("list_household_chain_links", household_id=household_id).rows)
     if not links and not store.named("get_household", household_id=household_id).rows:
         raise NotFound(f"no household {household_id!r}")
     rows = [dict(zip(CHAIN_COLUMNS, chain, strict=True)) for chain in assemble_chains(links)]

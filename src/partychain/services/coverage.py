@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from partychain.errors import InvalidArgument
 from partychain.storage.base import GraphStore
 
-from .pages import page
+from .cursors import list_identity
+from .pages import page, page_of_slice
 from .scopes import validate_scope
 
 GAP_KINDS: tuple[str, ...] = (
@@ -44,12 +46,39 @@ GAP_RECORD_LABELS: dict[str, str] = {
 }
 """The node label of each gap kind's records (their ``id`` is that label's key)."""
 
+METRIC_PARTS: dict[str, tuple[str, str]] = {
+    "cooperative_party_org": ("cooperatives_run", "cooperatives"),
+    "demo_point_party_org": ("demo_points_run", "demo_points"),
+    "poor_households_driven": ("poor_driven", "poor"),
+    "households_driven": ("households_driven", "households"),
+    "bases_linked": ("bases_linked", "bases"),
+    "poor_chain_complete": ("poor_complete", "poor"),
+    "poor_chain_joint_committee": ("poor_complete_jc", "poor"),
+}
+"""Per coverage metric, the parts of ``list_coverage_by_village`` that are its (covered, total)."""
 
-def coverage(store: GraphStore, scope: str) -> dict[str, dict[str, Any]]:
-    """Every coverage metric of :data:`COVERAGE_METRICS` in a division (query ``count_coverage_in_scope``).
+
+def coverage_from_parts(parts: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """The coverage metrics of :data:`COVERAGE_METRICS` from parts of ``list_coverage_by_village`` summed over
+    a division's villages.
+
+    >>> coverage_from_parts({"cooperatives": 4, "cooperatives_run": 3})["cooperative_party_org"]
+    {'covered': 3, 'total': 4, 'ratio': 0.75}
+    """
+    out = {}
+    for metric in COVERAGE_METRICS:
+        c, t = (int(parts.get(p, 0)) for p in METRIC_PARTS[metric])
+        out[metric] = {"covered": c, "total": t, "ratio": c / t if t else None}
+    return out
+
+
+def coverage(store: GraphStore, scope: str, *, live: bool = False) -> dict[str, dict[str, Any]]:
+    """Every coverage metric of :data:`COVERAGE_METRICS` in a division.
 
     ``{metric: {"covered": int, "total": int, "ratio": float | None}}``; ratio is null when
-    total is 0.
+    total is 0.  Summed from the counters the load derived village by village (:meth:`GraphStore.derived`,
+    :mod:`partychain.storage.derived`); with ``live``, or on a store without a derived index, from the query
+    ``count_coverage_in_scope`` (the reference: the parity tests compare both).
 
     >>> from partychain.testing import mini_store
     >>> coverage(mini_store(), "520628")["cooperative_party_org"]
@@ -58,6 +87,9 @@ def coverage(store: GraphStore, scope: str) -> dict[str, dict[str, Any]]:
     {'covered': 0, 'total': 0, 'ratio': None}
     """
     validate_scope(scope)
+    index = None if live else store.derived()
+    if index is not None:
+        return coverage_from_parts(index.parts(scope))
     got = {r["metric"]: r for r in store.named("count_coverage_in_scope", scope=scope).records()}
     out: dict[str, dict[str, Any]] = {}
     for metric in COVERAGE_METRICS:
@@ -94,8 +126,11 @@ def activity_days(store: GraphStore, scope: str, *, year: int | None = None) -> 
             "months": {org: len(m) for org, m in sorted(months.items())}}
 
 
-def gaps(store: GraphStore, scope: str, kind: str, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
-    """One page of a gap list of :data:`GAP_KINDS` in a division (query ``list_<kind>``), in id order.
+def gaps(store: GraphStore, scope: str, kind: str, *, limit: int = 50, cursor: str | None = None,
+         live: bool = False) -> dict[str, Any]:
+    """One page of a gap list of :data:`GAP_KINDS` in a division, in id order: a slice of the list the load
+    derived (:meth:`GraphStore.derived`); with ``live``, or on a store without a derived index, a page of the
+    query ``list_<kind>`` (the reference).  Cursors are the same either way.
 
     Items are ``{"id", "name", "village_code", "village_name"}`` (``name`` is the head of
     household's for household kinds, the member's for members), plus ``breaks_at`` for
@@ -113,4 +148,9 @@ def gaps(store: GraphStore, scope: str, kind: str, *, limit: int = 50, cursor: s
     validate_scope(scope)
     if kind not in GAP_KINDS:
         raise InvalidArgument(f"unknown gap kind {kind!r}; expected one of {', '.join(GAP_KINDS)}")
+    index = None if live else store.derived()
+    if index is not None:
+        return page_of_slice(lambda offset, n: index.gap_items(kind, scope, offset=offset, limit=n),
+                             index.gap_total(kind, scope), list_id=list_identity(f"list_{kind}", scope=scope),
+                             version=index.version, limit=limit, cursor=cursor)
     return page(store, f"list_{kind}", {"scope": scope}, limit=limit, cursor=cursor)

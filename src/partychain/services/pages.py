@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from partychain.storage.base import GraphStore
@@ -28,6 +28,25 @@ def page_of(items: Sequence[Any], *, list_id: str, version: str, limit: int,
     end = start + limit
     return {"items": list(items[start:end]), "total": len(items),
             "next_cursor": encode_cursor(end, list_id=list_id, version=version) if end < len(items) else None}
+
+
+def page_of_slice(read: Callable[[int, int], list[Any]], total: int, *, list_id: str, version: str, limit: int,
+                  cursor: str | None) -> dict[str, Any]:
+    """One page of a list held in an index: ``read(offset, limit)`` gives its items, ``total`` its length.
+
+    The same page and cursors as :func:`page` gives for the named query of the list (same ``list_id``).
+
+    >>> p = page_of_slice(lambda o, n: list(range(5))[o:o + n], 5, list_id="x", version="v", limit=2, cursor=None)
+    >>> p["items"], p["total"], page_of_slice(lambda o, n: list(range(5))[o:o + n], 5, list_id="x", version="v",
+    ...                                        limit=2, cursor=p["next_cursor"])["items"]
+    ([0, 1], 5, [2, 3])
+    """
+    validate_limit(limit)
+    offset = decode_cursor(cursor, list_id=list_id, version=version)
+    items = read(offset, limit) if offset < total else []
+    end = offset + len(items)
+    nxt = encode_cursor(end, list_id=list_id, version=version) if items and end < total else None
+    return {"items": items, "total": total, "next_cursor": nxt}
 
 
 def page(store: GraphStore, query: str, params: Mapping[str, Any], *, limit: int,

@@ -33,7 +33,7 @@ from partychain.errors import InvalidArgument, NotFound
 from partychain.graph_model.codes import CODE_LENGTHS
 from partychain.services import models as _models
 from partychain.services import scopes
-from partychain.services.coverage import COVERAGE_METRICS, GAP_KINDS
+from partychain.services.coverage import GAP_KINDS, coverage_from_parts
 from partychain.services.pages import page as named_page
 from partychain.storage.base import GraphStore
 
@@ -41,17 +41,6 @@ log = logging.getLogger(__name__)
 
 CHILD_LEVEL: dict[str, str] = {"province": "county", "prefecture": "county", "county": "town", "town": "village"}
 """The level of a division's children (a village has none)."""
-
-METRIC_PARTS: dict[str, tuple[str, str]] = {
-    "cooperative_party_org": ("cooperatives_run", "cooperatives"),
-    "demo_point_party_org": ("demo_points_run", "demo_points"),
-    "poor_households_driven": ("poor_driven", "poor"),
-    "households_driven": ("households_driven", "households"),
-    "bases_linked": ("bases_linked", "bases"),
-    "poor_chain_complete": ("poor_complete", "poor"),
-    "poor_chain_joint_committee": ("poor_jc", "poor"),
-}
-"""Per coverage metric, the parts of ``list_coverage_by_village`` that are its (covered, total)."""
 
 GAP_METRIC: dict[str, str] = {
     "cooperatives_without_org": "cooperative_party_org",
@@ -78,22 +67,9 @@ def _ratio(covered: int, total: int) -> float | None:
     return covered / total if total else None
 
 
-def coverage_from_parts(parts: Mapping[str, int]) -> dict[str, dict[str, Any]]:
-    """The coverage metrics of :data:`partychain.services.COVERAGE_METRICS` from summed parts.
-
-    >>> coverage_from_parts({"cooperatives": 4, "cooperatives_run": 3})["cooperative_party_org"]
-    {'covered': 3, 'total': 4, 'ratio': 0.75}
-    """
-    out = {}
-    for metric in COVERAGE_METRICS:
-        c, t = (int(parts.get(p, 0)) for p in METRIC_PARTS[metric])
-        out[metric] = {"covered": c, "total": t, "ratio": _ratio(c, t)}
-    return out
-
-
 def gaps_from_coverage(coverage: Mapping[str, Mapping[str, Any]], *, members: int,
                        members_driving: int) -> dict[str, int]:
-    """How many records each gap list of :data:`partychain.services.GAP_KINDS` holds.
+    """How many records each gap list of :data:`partychain.GAP_KINDS` holds.
 
     >>> cov = {m: {"covered": 1, "total": 3} for m in GAP_METRIC.values()}
     >>> gaps_from_coverage(cov, members=5, members_driving=2)["members_driving_nobody"]
@@ -144,14 +120,18 @@ def _memo(kind: str, store: GraphStore, scope: str, compute: Callable[[], Any]) 
     return value
 
 
-def village_parts(store: GraphStore, scope: str) -> dict[str, Counter[str]]:
-    """Per village of a division, the parts of ``list_coverage_by_village`` (missing parts read as 0).
+def village_parts(store: GraphStore, scope: str, *, live: bool = False) -> dict[str, Counter[str]]:
+    """Per village of a division, the parts of ``list_coverage_by_village`` (missing parts read as 0), from
+    the version's derived index (:meth:`GraphStore.derived`) or, with ``live``, from the query.
 
     >>> from partychain.testing import mini_store
     >>> village_parts(mini_store(), "520628101")["520628101001"]["households"]
     2
     """
     scopes.validate_scope(scope)
+    index = None if live else store.derived()
+    if index is not None:
+        return index.village_parts(scope)
 
     def compute() -> dict[str, Counter[str]]:
         out: dict[str, Counter[str]] = {}
@@ -196,7 +176,7 @@ def pairing_counts(store: GraphStore, scope: str) -> dict[str, int]:
 def scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
     """Everything about one division, counted: the answer of ``GET /scorecards/{scope}``.
 
-    Keys: ``code``, ``name``, ``level``, ``kind`` (of :func:`partychain.services.scopes.check_scope`);
+    Keys: ``code``, ``name``, ``level``, ``kind`` (of :func:`partychain.scopes.check_scope`);
     ``child_level`` (what :func:`children` lists; ``None`` for a village); ``coverage`` (as
     :func:`partychain.services.coverage`, summed over the division's villages); ``gaps`` (records per
     gap kind); ``counts`` (households, poor households, party members, cooperatives, demonstration
@@ -321,7 +301,7 @@ def orgs_in_scope(store: GraphStore, scope: str, *, q: str = "", roots: bool = F
 
     >>> from partychain.testing import mini_store
     >>> [(o["id"], o["orgs"], o["cooperatives"]) for o in orgs_in_scope(mini_store(), "520628", roots=True)["items"]]
-    [('CC-1', 9, 2)]
+    [('JC-1', 4, 2), ('BR-3', 0, 0), ('BR-4', 0, 0)]
     """
     scopes.validate_scope(scope)
     page = named_page(store, "list_orgs_in_scope", {"scope": scope, "q": q, "roots": int(bool(roots))},

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 
@@ -19,6 +19,10 @@ from partychain import cypher
 from partychain.graph_model import NODE_TYPES, NODES, REL_TYPES, RELS, graph_properties_of
 
 from .personal import PersonalStore
+from .result import QueryResult
+
+if TYPE_CHECKING:
+    from .derived import DerivedIndex
 
 Progress = Callable[[str, int, int], None]
 TABLE_ROWS = 250_000  # rows per Arrow table of the bulk readers (export)
@@ -61,23 +65,6 @@ def _table(rows: list[list[Any]], schema: pa.Schema) -> pa.Table:
     """Rows of query values (dates as ISO text, see :func:`normalize_value`) as a table of ``schema``."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     return pa.table([pa.array(col).cast(f.type) for col, f in zip(columns, schema, strict=True)], schema=schema)
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult:
-    """Columns and rows of a query, with engine-specific values normalised to JSON-friendly Python."""
-
-    columns: list[str]
-    rows: list[list[Any]]
-
-    def records(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
-
-    def scalar(self) -> Any:
-        return self.rows[0][0] if self.rows else None
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
 
 FORMAT = 2
@@ -218,6 +205,13 @@ class GraphStore(ABC):
     def personal(self) -> PersonalStore:
         """The personal-data store of the dataset version this store serves (of the pinned version, in a
         :meth:`pinned` view); :class:`~partychain.storage.personal.PersonalDataUnavailable` when missing."""
+
+    def derived(self) -> DerivedIndex | None:
+        """The derived index of the dataset version this store serves (of the pinned version, in a
+        :meth:`pinned` view): :mod:`partychain.storage.derived`.  ``None`` where an engine keeps none (the
+        services then ask the live queries); :class:`~partychain.storage.derived.DerivedIndexUnavailable`
+        when the version's index is missing or stale and cannot be derived again."""
+        return None
 
     @property
     def local_dir(self) -> Path | None:

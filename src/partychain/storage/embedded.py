@@ -6,15 +6,16 @@ Layout of the configured directory::
       current -> versions/<version>      symbolic link to the complete graph readers use
       versions/<version>/graph.lbdb      one LadybugDB database per load (+ its side files)
       versions/<version>/personal.sqlite the version's personal-data store (never in the graph)
+      versions/<version>/derived.sqlite  the version's derived index (partychain.storage.derived)
       versions/<version>/manifest.json   what was loaded, when, counts
       versions/<version>.partial/        a load in progress (removed by the next load if it died)
       .current.<pid>                     the new link before its atomic swap (same)
       .load.lock                         one loader at a time
 
 A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
-(checkpointing its WAL), writes the personal-data store and the manifest, renames the ``.partial`` directory and
-then atomically replaces the ``current`` link.  A failed or killed load leaves the
-previous graph untouched, and readers never see half a load.  Readers open the
+(checkpointing its WAL), derives its index from it (read-only), writes the personal-data store and
+the manifest, renames the ``.partial`` directory and then atomically replaces the ``current`` link.
+A failed or killed load leaves the previous graph untouched, and readers never see half a load.  Readers open the
 database read-only and follow ``current`` on every call, so a running API picks up a
 new graph without a restart; a version is closed once its last in-flight query ends.
 """
@@ -37,7 +38,7 @@ from typing import Any, ClassVar
 import ladybug
 import pyarrow as pa
 
-from partychain.errors import GraphNotLoaded, StoreError
+from partychain.errors import DerivedIndexUnavailable, GraphNotLoaded, StoreError
 from partychain.graph_model import NODES, RELS, graph_properties_of, ladybug_ddl
 from partychain.graph_model.frames import ValidatedLedger, arrow_table
 from partychain.graph_model.properties import PropertySpec
@@ -55,6 +56,8 @@ from .base import (
     relationship_query,
     relationship_schema,
 )
+from .derived import FILE as DERIVED_FILE
+from .derived import DerivedIndex, open_derived, write_derived
 from .ladybug_adapter import engine_error, read_result
 from .personal import FILE as PERSONAL_FILE
 from .personal import PersonalStore, write_personal
@@ -110,6 +113,15 @@ class _Version:
         self._lock = threading.Lock()
         self.users = 0
         self.retired = False
+        try:  # checked at open: an index missing or of another version is derived again from this graph
+            self.derived: DerivedIndex = open_derived(path / DERIVED_FILE, version=name, rebuild=self._rebuild)
+        except DerivedIndexUnavailable:
+            self.close()
+            raise
+
+    def _rebuild(self, out: Path) -> dict[str, int]:
+        return write_derived(out, lambda text, params: _run_on(self, text, params), dialect="ladybug",
+                             version=self.name)
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[ladybug.Connection]:
@@ -134,6 +146,9 @@ class _Version:
         with contextlib.suppress(Exception):
             self.db.close()
         self.personal.close()
+        derived: DerivedIndex | None = getattr(self, "derived", None)
+        if derived is not None:
+            derived.close()
 
 
 def _result(res: Any, max_rows: int | None = None) -> tuple[QueryResult, bool]:
@@ -202,6 +217,9 @@ class _Pinned(GraphStore):
 
     def personal(self) -> PersonalStore:
         return self._v.personal
+
+    def derived(self) -> DerivedIndex:
+        return self._v.derived
 
     @property
     def local_dir(self) -> Path | None:
@@ -365,6 +383,11 @@ class EmbeddedStore(GraphStore):
         with self._use() as v:
             return v.personal
 
+    def derived(self) -> DerivedIndex:
+        """The derived index of the current version (pin the store to read it beside the graph)."""
+        with self._use() as v:
+            return v.derived
+
     def close(self) -> None:
         with self._lock:
             if self._version is not None:
@@ -407,6 +430,9 @@ class EmbeddedStore(GraphStore):
             partial.mkdir()
             try:
                 nodes, rels = self._write(partial / GRAPH_FILE, ledger, progress)
+                self._derive(partial / GRAPH_FILE, partial / DERIVED_FILE, version=name)
+                if progress:
+                    progress("derived index", 1, 1)
                 personal = write_personal(partial / PERSONAL_FILE, ledger.personal)
                 if progress:
                     progress("personal-data store", 1, 1)
@@ -475,6 +501,21 @@ class EmbeddedStore(GraphStore):
             conn.close()
             db.close()
         return nodes, rels
+
+    def _derive(self, graph: Path, out: Path, *, version: str) -> dict[str, int]:
+        """The derived index of the graph just written (:mod:`partychain.storage.derived`), from a read-only open."""
+        db = ladybug.Database(str(graph), read_only=True, max_num_threads=self.threads,
+                              buffer_pool_size=_buffer_pool_bytes(graph, self.buffer_pool_mb))
+        conn = ladybug.Connection(db)
+        try:
+            def run(text: str, params: Mapping[str, Any]) -> QueryResult:
+                with _engine_errors():
+                    return _result(conn.execute(text, dict(params)))[0]
+
+            return write_derived(out, run, dialect=self.dialect, version=version)
+        finally:
+            conn.close()
+            db.close()
 
     def _prune(self, versions: Path, keep: str) -> None:
         done = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".partial"))

@@ -37,7 +37,10 @@ replace runs in **one explicit write transaction** (with its own time limit,
    the load fails;
 6. the nodes whose key the new ledger does not have, deleted by element id, and any node
    with no model label (:func:`stray_statement`);
-7. the manifest (:class:`DatasetInfo` as JSON) on the ``_Dataset`` node; commit.
+7. the derived index of the new graph (:mod:`partychain.storage.derived`), from queries run inside
+   this transaction (they see its writes; nobody else does yet), written to
+   ``<db>/derived/<version>.sqlite`` on this host;
+8. the manifest (:class:`DatasetInfo` as JSON) on the ``_Dataset`` node; commit.
 
 Why update in place instead of ``DETACH DELETE`` everything and ``CREATE`` it again: on Neo4j
 a uniqueness check or key lookup on a label whose index entries were deleted *earlier in the
@@ -106,6 +109,7 @@ from partychain.graph_model.properties import PropertySpec
 
 from . import guard
 from .base import FORMAT, DatasetInfo, GraphStore, Progress, QueryResult, RowBudget, node_query, normalize_value
+from .derived import DerivedIndex, open_derived, write_derived
 from .personal import PersonalStore, write_personal
 
 if TYPE_CHECKING:
@@ -432,6 +436,13 @@ def _row(record: neo4j.Record) -> list[Any]:
 # --- the store -------------------------------------------------------------------------
 
 
+def _tx_result(tx: neo4j.Transaction, query: str, parameters: Mapping[str, Any]) -> QueryResult:
+    """A query run inside the transaction ``tx``, as a :class:`QueryResult`."""
+    result = tx.run(query, dict(parameters))
+    keys = list(result.keys())
+    return QueryResult(keys, [_row(r) for r in result])
+
+
 def default_personal_dir() -> Path:
     from partychain.settings import get_settings
 
@@ -465,6 +476,9 @@ class Neo4jStore(GraphStore):
         # personal data never goes to the server: one file per dataset version on this host
         self.personal_dir = Path(personal_dir) if personal_dir is not None else default_personal_dir()
         self._personal: dict[str, PersonalStore] = {}
+        # the derived index of each dataset version, beside the personal data: <db>/derived/<version>.sqlite
+        self.derived_dir = self.personal_dir.parent / "derived"
+        self._derived: dict[str, DerivedIndex] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Neo4jStore:
@@ -501,8 +515,11 @@ class Neo4jStore(GraphStore):
                     self._driver.close()
                 self._driver = None
             personal, self._personal = self._personal, {}
+            derived, self._derived = self._derived, {}
         for p in personal.values():
             p.close()
+        for d in derived.values():
+            d.close()
 
     # --- personal data ------------------------------------------------------------------
 
@@ -526,6 +543,46 @@ class Neo4jStore(GraphStore):
         if info is None:
             raise PersonalDataUnavailable(f"no dataset is loaded in Neo4j at {self.uri}")
         return self.personal_of(info.version)
+
+    # --- derived index ------------------------------------------------------------------
+
+    def derived_path(self, version: str) -> Path:
+        """The derived index of a dataset version on this host (:mod:`partychain.storage.derived`)."""
+        return self.derived_dir / f"{version}.sqlite"
+
+    def derived_of(self, version: str) -> DerivedIndex:
+        """The derived index of dataset ``version``; one missing or stale is derived again from the graph, while
+        the server still holds that version (else :class:`DerivedIndexUnavailable`)."""
+        with self._lock:
+            index = self._derived.get(version)
+        if index is not None:
+            return index
+        index = open_derived(self.derived_path(version), version=version,
+                             rebuild=lambda path: self._rebuild_derived(path, version))
+        with self._lock:
+            index = self._derived.setdefault(version, index)
+            for old in [v for v in self._derived if v != version][:-2]:  # two others stay for pinned requests
+                self._derived.pop(old).close()
+        return index
+
+    def _rebuild_derived(self, path: Path, version: str) -> dict[str, int]:
+        """Derive the index of ``version`` from the server's graph, which must hold that version throughout."""
+        def holding() -> None:
+            info = self.dataset()
+            if info is None or info.version != version:
+                path.unlink(missing_ok=True)
+                raise StoreError(f"Neo4j at {self.uri} holds dataset version "
+                                 f"{info.version if info else None!r}, not {version!r}: try again")
+
+        holding()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        counts = write_derived(path, self.run, dialect=self.dialect, version=version)
+        holding()  # a load committed meanwhile: the index may mix two graphs
+        return counts
+
+    def derived(self) -> DerivedIndex | None:
+        info = self.dataset()
+        return self.derived_of(info.version) if info is not None else None
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[GraphStore]:
@@ -555,6 +612,10 @@ class Neo4jStore(GraphStore):
                 continue
             p.unlink(missing_ok=True)
             log.info("removed personal-data store %s", p.name)
+        for p in self.derived_dir.glob("*.sqlite"):  # derived indexes go with their version's personal data
+            if p.stem not in keep and not self.personal_path(p.stem).exists():
+                p.unlink(missing_ok=True)
+                log.info("removed derived index %s", p.name)
 
     def _session(self, access_mode: str, **config: Any) -> neo4j.Session:
         # Chained to execute_query's bookmarks: on a cluster, reads after a load see it.
@@ -646,7 +707,7 @@ class Neo4jStore(GraphStore):
         started = time.perf_counter()
         fingerprint = ledger.fingerprint()
         version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
-        steps = 4 + len(ledger.nodes) + len(ledger.rels)
+        steps = 5 + len(ledger.nodes) + len(ledger.rels)
         done = 0
 
         def step(what: str) -> None:
@@ -661,6 +722,8 @@ class Neo4jStore(GraphStore):
         self.personal_dir.mkdir(parents=True, exist_ok=True)
         partial = self.personal_dir / f"{version}.sqlite.partial"
         final = self.personal_path(version)
+        derived = self.derived_path(version)
+        self.derived_dir.mkdir(parents=True, exist_ok=True)
         committed = False
         try:
             partial.unlink(missing_ok=True)
@@ -670,6 +733,9 @@ class Neo4jStore(GraphStore):
                                                timeout=LOAD_TIMEOUT_S)
                 try:
                     nodes, rels = self._replace(tx, ledger, version, step)
+                    write_derived(derived, lambda text, params: _tx_result(tx, text, params), dialect=self.dialect,
+                                  version=version)  # named for its version: no reader opens it before the commit
+                    step("derived index")
                     info = DatasetInfo(
                         version=version, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         engine=self.engine, source=source, fingerprint=fingerprint, rows_in=dict(ledger.rows_in),
@@ -698,6 +764,7 @@ class Neo4jStore(GraphStore):
             if not committed:
                 partial.unlink(missing_ok=True)
                 final.unlink(missing_ok=True)
+                derived.unlink(missing_ok=True)
         self._prune_personal({version})
         log.info("loaded %s into %s: %d nodes, %d relationships in %.1f s", version, self.uri,
                  sum(nodes.values()), sum(rels.values()), time.perf_counter() - started)
@@ -776,6 +843,9 @@ class _PinnedNeo4j(GraphStore):
         if self._info is None:
             raise PersonalDataUnavailable(f"no dataset is loaded in Neo4j at {self._store.uri}")
         return self._store.personal_of(self._info.version)
+
+    def derived(self) -> DerivedIndex | None:
+        return self._store.derived_of(self._info.version) if self._info is not None else None
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         return self._store.counts()

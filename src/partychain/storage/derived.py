@@ -1,0 +1,346 @@
+"""Indexes derived from each dataset version at load: what serving asks again and again, computed once.
+
+A graph version never changes after its load, so the answers the API, the CLI and the dashboard
+ask for over and over can be computed once per load, from the graph, by named queries of the
+catalog, and kept with the version:
+
+* **coverage counters** per village: every part of ``list_coverage_by_village`` (run with scope
+  ``''``), so the coverage of any division is a sum over its villages (summed here once per
+  prefix when the index is opened: a lookup);
+* **gap lists** keyed by village: the rows of every ``list_<kind>`` gap query (scope ``''``) with
+  their rank in the whole list's id order, so a page of a division's list is a slice;
+* **chain links**: every link of every leadership chain (``list_chain_links``), so the chains of a
+  household are index lookups.
+
+The live queries stay in the catalog as the reference (the parity tests compare both, on every
+scope level and on both engines) and for researchers.
+
+Where it lives: one SQLite file per dataset version, written completely before the version becomes
+visible and named after it, like the personal-data store (:mod:`.personal`) and for the same reasons
+(one file renamed into place, point and range lookups through B-trees, the standard library's
+driver, opened read-only and immutable):
+
+* embedded engine: ``versions/<version>/derived.sqlite``, inside the version directory, so it is
+  swapped in with the graph by the same atomic rename;
+* Neo4j: ``<db>/derived/<version>.sqlite`` on the partychain host, derived inside the load
+  transaction (the queries see the new graph before anyone else does) and renamed into place before
+  the commit.  A file rather than summary nodes in the graph: one format and one reader for both
+  engines, answers without a round trip to the server, and nothing in the researchers' graph that
+  is not in the ledger.
+
+The file records the version it was derived from; opening it for another version, or a file that is
+missing, unreadable or of another layout (a crash between writing the graph and its index, a graph
+put in place by Neo4j's bulk importer, a version loaded by an older partychain) is detected at open:
+the index is derived again from the version's own graph, or refused with
+:class:`DerivedIndexUnavailable`; never served stale.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from partychain import cypher
+from partychain.errors import DerivedIndexUnavailable, StoreError
+
+from .result import QueryResult
+
+log = logging.getLogger(__name__)
+
+FILE = "derived.sqlite"
+FORMAT = 1
+"""The layout of the file; an index of another layout is derived again."""
+
+SCOPE_LENGTHS = (2, 4, 6, 9, 12)
+"""The lengths of division codes a scope may have (province ... village)."""
+
+COVERAGE_QUERY = "list_coverage_by_village"
+CHAIN_QUERY = "list_chain_links"
+GAP_KINDS: tuple[str, ...] = (
+    "cooperatives_without_org",
+    "demo_points_without_org",
+    "poor_households_not_driven",
+    "bases_without_member",
+    "members_driving_nobody",
+    "poor_households_chain_incomplete",
+)
+"""The gap lists derived: each the named query ``list_<kind>`` (:data:`partychain.services.GAP_KINDS`)."""
+
+PAGE_ROWS = 100_000
+"""Rows of a gap query read at a time while deriving (the most its ``$limit`` takes)."""
+
+CHAIN_HOPS = ("general_branch", "joint_committee", "town_committee")
+
+Runner = Callable[[str, Mapping[str, Any]], QueryResult]
+"""Runs query text with parameters on the graph being derived from."""
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE village_parts (village_code TEXT NOT NULL, part TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE gaps (kind TEXT NOT NULL, rank INTEGER NOT NULL, village_code TEXT NOT NULL, item TEXT NOT NULL,
+                   PRIMARY KEY (kind, rank)) WITHOUT ROWID;
+CREATE TABLE gap_counts (kind TEXT NOT NULL, village_code TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE links (hop TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (hop, a, b)) WITHOUT ROWID;
+CREATE TABLE driven_by (household TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (household, member))
+    WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE INDEX gaps_by_village ON gaps (kind, village_code, rank);
+"""
+
+
+def _named(run: Runner, dialect: str, name: str, **params: Any) -> QueryResult:
+    query = cypher.get(name, dialect)
+    query.check(params)
+    return run(query.text, params)
+
+
+def write_derived(path: Path, run: Runner, *, dialect: str, version: str) -> dict[str, int]:
+    """Derive the index of graph ``version`` with the named queries run by ``run`` and write it to ``path``.
+
+    Written to a temporary file beside ``path`` and renamed into place, synced: a reader finds the
+    whole index or none.  Returns rows per table (for the log and the benchmarks).
+    """
+    started = time.perf_counter()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # a new file: a failed write is discarded whole
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN")
+        for stmt in _statements(_SCHEMA):
+            conn.execute(stmt)
+        parts = [(str(code), str(part), int(n)) for code, part, n in _named(run, dialect, COVERAGE_QUERY,
+                                                                              scope="").rows]
+        conn.executemany("INSERT INTO village_parts VALUES (?, ?, ?)", parts)
+        counts["village_parts"] = len(parts)
+        counts["gaps"] = 0
+        for kind in GAP_KINDS:
+            counts["gaps"] += _derive_gaps(conn, run, dialect, kind)
+        conn.execute("INSERT INTO gap_counts SELECT kind, village_code, count(*) FROM gaps "
+                     "GROUP BY kind, village_code")
+        links: set[tuple[str, str, str]] = set()
+        driven: set[tuple[str, str]] = set()
+        for hop, a, b in _named(run, dialect, CHAIN_QUERY).rows:
+            if hop == "member":
+                driven.add((str(b), str(a)))
+            else:
+                links.add((str(hop), str(a), str(b)))
+        conn.executemany("INSERT INTO links VALUES (?, ?, ?)", sorted(links))
+        conn.executemany("INSERT INTO driven_by VALUES (?, ?)", sorted(driven))
+        counts["links"], counts["driven_by"] = len(links), len(driven)
+        for stmt in _statements(_INDEXES):
+            conn.execute(stmt)
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [("version", version), ("format", str(FORMAT))])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    conn.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.rename(tmp, path)  # atomic on POSIX, replacing any file there
+    log.info("derived the index of %s in %.2f s: %s", version, time.perf_counter() - started, counts)
+    return counts
+
+
+def _derive_gaps(conn: sqlite3.Connection, run: Runner, dialect: str, kind: str) -> int:
+    """The whole gap list ``kind`` (query ``list_<kind>`` over every village), ranked in its id order."""
+    rank = 0
+    while True:
+        res = _named(run, dialect, f"list_{kind}", scope="", skip=rank, limit=PAGE_ROWS)
+        rows = res.records()
+        batch = []
+        for r in rows:
+            item = {k: v for k, v in r.items() if k != "total"}
+            batch.append((kind, rank, str(item["village_code"]), json.dumps(item, ensure_ascii=False)))
+            rank += 1
+        conn.executemany("INSERT INTO gaps VALUES (?, ?, ?, ?)", batch)
+        if not rows or rank >= int(rows[0]["total"]):
+            return rank
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _after(scope: str) -> str:
+    """The smallest string above every string starting with ``scope`` (codes are ASCII digits).
+
+    >>> _after("5206"), _after("52069")
+    ('5207', '5206:')
+    """
+    return scope[:-1] + chr(ord(scope[-1]) + 1)
+
+
+class DerivedIndex:
+    """The derived index of one dataset version, opened read-only (see the module doc).
+
+    Coverage counters and gap counts are summed per division prefix when opened (a few thousand
+    villages: milliseconds) and answered from memory; gap pages and chain links are read from the
+    file, one read-only connection per thread.
+    """
+
+    def __init__(self, path: Path, *, version: str) -> None:
+        self.path = Path(path)
+        self.version = version
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if not self.path.is_file():
+            raise DerivedIndexUnavailable(f"the derived index of dataset version {version} is missing "
+                                          f"({self.path})")
+        try:
+            conn = self._conn()
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != str(FORMAT) or meta.get("version") != version:
+                raise DerivedIndexUnavailable(
+                    f"the derived index {self.path} is of dataset version {meta.get('version')!r} (layout "
+                    f"{meta.get('format')!r}), not of {version!r} (layout {FORMAT})")
+            self._parts = _by_prefix((code, part, n) for code, part, n in
+                                     conn.execute("SELECT village_code, part, n FROM village_parts"))
+            self._villages = sorted(c for c in self._parts if len(c) == SCOPE_LENGTHS[-1])
+            self._gap_counts = _by_prefix((code, kind, n) for kind, code, n in
+                                          conn.execute("SELECT kind, village_code, n FROM gap_counts"))
+            self._gap_sizes: dict[str, int] = {str(k): int(n) for k, n in conn.execute(
+                "SELECT kind, count(*) FROM gaps GROUP BY kind")}
+        except sqlite3.Error as e:
+            self.close()
+            raise DerivedIndexUnavailable(f"cannot read the derived index {self.path}: {e}") from e
+        except DerivedIndexUnavailable:
+            self.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"DerivedIndex({str(self.path)!r}, version={self.version!r})"
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                       check_same_thread=False)  # one per thread; closed by any
+            except sqlite3.Error as e:
+                raise DerivedIndexUnavailable(f"cannot open the derived index {self.path}: {e}") from e
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def parts(self, scope: str) -> Counter[str]:
+        """The parts of ``list_coverage_by_village`` summed over the villages of ``scope`` (none: empty).
+
+        >>> from partychain.testing import mini_store
+        >>> with mini_store().pinned() as g:
+        ...     g.derived().parts("520628101")["households"], g.derived().parts("53")["households"]
+        (3, 0)
+        """
+        return Counter(self._parts.get(scope, ()))
+
+    def village_parts(self, scope: str) -> dict[str, Counter[str]]:
+        """Per village of ``scope``, its parts (the rows of ``list_coverage_by_village``, summed by village)."""
+        villages = self._villages
+        codes = villages[bisect.bisect_left(villages, scope):bisect.bisect_left(villages, _after(scope))]
+        return {c: Counter(self._parts[c]) for c in codes}
+
+    def gap_total(self, kind: str, scope: str) -> int:
+        """How many records the gap list ``kind`` holds in ``scope``."""
+        counts = self._gap_counts.get(scope)
+        return int(counts[kind]) if counts is not None else 0
+
+    def gap_items(self, kind: str, scope: str, *, offset: int, limit: int) -> list[dict[str, Any]]:
+        """Records ``offset`` to ``offset + limit`` of the gap list ``kind`` in ``scope``, in id order.
+
+        A division holding a large share of the list walks the list in rank order and skips the records
+        of other divisions; a small one reads its own records by village and sorts them (the cheaper of
+        the two: at most 1/16 of the list to sort, or at most 16 records read per record served).
+        """
+        total, size = self.gap_total(kind, scope), self._gap_sizes.get(kind, 0)
+        if offset >= total:
+            return []
+        index = "sqlite_autoindex_gaps_1" if total * 16 >= size else "gaps_by_village"
+        sql = (f"SELECT item FROM gaps INDEXED BY {index} WHERE kind = ? AND village_code >= ? AND village_code < ? "
+               "ORDER BY rank LIMIT ? OFFSET ?")
+        if index == "sqlite_autoindex_gaps_1":  # the primary key of a WITHOUT ROWID table is the table itself
+            sql = sql.replace(" INDEXED BY sqlite_autoindex_gaps_1", "")
+        rows = self._conn().execute(sql, (kind, scope, _after(scope), limit, offset)).fetchall()
+        return [json.loads(item) for (item,) in rows]
+
+    def chain_links(self, household_id: str) -> list[tuple[str, str, str]]:
+        """The rows (hop, a, b) of ``list_household_chain_links`` for one household, from the index."""
+        conn = self._conn()
+        members = [m for (m,) in conn.execute("SELECT member FROM driven_by WHERE household = ?", (household_id,))]
+        out: list[tuple[str, str, str]] = [("member", m, household_id) for m in members]
+        ends = members
+        for hop in ("base", "owner", "org"):
+            found = self._links(conn, (hop,), ends)
+            out += found
+            ends = sorted({b for _, _, b in found})
+        out += self._links(conn, CHAIN_HOPS, ends)
+        return out
+
+    @staticmethod
+    def _links(conn: sqlite3.Connection, hops: Iterable[str], ends: list[str]) -> list[tuple[str, str, str]]:
+        if not ends:
+            return []
+        hops = list(hops)
+        sql = (f"SELECT hop, a, b FROM links WHERE hop IN ({', '.join('?' * len(hops))}) "
+               f"AND a IN ({', '.join('?' * len(ends))})")
+        return [(str(h), str(a), str(b)) for h, a, b in conn.execute(sql, (*hops, *ends))]
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for c in conns:
+            with contextlib.suppress(Exception):
+                c.close()
+
+
+def _by_prefix(rows: Iterable[tuple[str, str, int]]) -> dict[str, Counter[str]]:
+    """Counts keyed by village code, summed into every prefix a scope can be (2, 4, 6, 9 and 12 digits)."""
+    out: dict[str, Counter[str]] = {}
+    for code, key, n in rows:
+        for length in SCOPE_LENGTHS:
+            if len(code) >= length:
+                out.setdefault(code[:length], Counter())[key] += int(n)
+    return out
+
+
+def open_derived(path: Path, *, version: str, rebuild: Callable[[Path], object] | None) -> DerivedIndex:
+    """The derived index at ``path`` if it is version ``version``'s; else, with ``rebuild``, derived again first.
+
+    ``rebuild(path)`` derives the index from the version's own graph and writes it to ``path``
+    (:func:`write_derived`).  Without it, or when it fails, :class:`DerivedIndexUnavailable`.
+    """
+    try:
+        return DerivedIndex(path, version=version)
+    except DerivedIndexUnavailable as e:
+        if rebuild is None:
+            raise
+        log.warning("%s: deriving it again from the graph", e)
+    try:
+        rebuild(path)
+    except StoreError as e:
+        raise DerivedIndexUnavailable(f"the derived index of dataset version {version} is missing or stale and "
+                                      f"could not be derived again: {e}") from e
+    except OSError as e:
+        raise DerivedIndexUnavailable(f"the derived index of dataset version {version} is missing or stale and "
+                                      f"could not be written to {path}: {e}") from e
+    return DerivedIndex(path, version=version)
+
+
+__all__ = ["FILE", "FORMAT", "GAP_KINDS", "DerivedIndex", "DerivedIndexUnavailable", "Runner", "open_derived",
+           "write_derived"]

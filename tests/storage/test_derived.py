@@ -1,0 +1,212 @@
+"""The derived index of each dataset version (partychain.storage.derived): equal to the live queries, on both
+engines, both samples and every scope level; missing, stale or unreadable indexes detected at open."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from partychain import services
+from partychain.errors import DerivedIndexUnavailable, NotFound
+from partychain.loaders import check_ledger
+from partychain.services import scorecards
+from partychain.storage import derived
+from partychain.storage.base import GraphStore
+from partychain.storage.embedded import EmbeddedStore
+from partychain.testing import mini_ledger_path
+
+UNKNOWN = ["53", "5201", "520699", "520628999", "520699999999"]  # well-formed scopes the samples do not hold
+PAGE = 7  # small pages, so lists of a few records page too
+
+
+def _scopes(store: GraphStore, *, villages: int) -> list[str]:
+    """Province, prefecture, every county and town, ``villages`` villages spread over the list, unknown scopes."""
+    codes = sorted(c for (c,) in store.run("MATCH (v:Village) RETURN v.code AS code").rows)
+    towns = sorted({c[:9] for c in codes})
+    step = max(1, len(codes) // villages)
+    return ["52", "5206", *sorted({c[:6] for c in codes}), *towns, *codes[::step][:villages], *UNKNOWN]
+
+
+def _households(store: GraphStore, n: int) -> list[str]:
+    """Households of every shape: driven ones (a spread), poor ones whose chain breaks, undriven ones, unknown."""
+    driven = sorted(b for (_, b) in store.run("MATCH (m:PartyMember)-[:DRIVES]->(h:Household) "
+                                             "RETURN m.id AS m, h.id AS h").rows)
+    every = sorted(h for (h,) in store.run("MATCH (h:Household) RETURN h.id AS id").rows)
+    broken = [r["id"] for r in services.gaps(store, "52", "poor_households_chain_incomplete", limit=20,
+                                               live=True)["items"]]
+    return sorted({*driven[:: max(1, len(driven) // n)], *every[:: max(1, len(every) // n)], *broken})
+
+
+def _all_pages(store: GraphStore, scope: str, kind: str, *, live: bool, pages: int) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    cursor = None
+    total = -1
+    for _ in range(pages):
+        page = services.gaps(store, scope, kind, limit=PAGE, cursor=cursor, live=live)
+        items += page["items"]
+        total, cursor = page["total"], page["next_cursor"]
+        if cursor is None:
+            break
+    return items, total
+
+
+def assert_parity(store: GraphStore, *, villages: int, households: int, pages: int) -> None:
+    """Derived answers == live queries: coverage and village parts on every scope level, gap lists page by page
+    (cursors interchangeable), household chains."""
+    with store.pinned() as g:
+        assert g.derived() is not None
+        scopes = _scopes(g, villages=villages)
+        for scope in scopes:
+            assert services.coverage(g, scope) == services.coverage(g, scope, live=True), scope
+            got = scorecards.village_parts(g, scope)
+            want = scorecards.village_parts(g, scope, live=True)
+            assert {v: +c for v, c in got.items() if +c} == {v: +c for v, c in want.items() if +c}, scope
+        for kind in services.GAP_KINDS:
+            for scope in scopes:
+                assert _all_pages(g, scope, kind, live=False, pages=pages) == \
+                    _all_pages(g, scope, kind, live=True, pages=pages), (scope, kind)
+            first = services.gaps(g, "52", kind, limit=PAGE)
+            if first["next_cursor"] is not None:  # a cursor of a derived page pages the live list, and back
+                assert services.gaps(g, "52", kind, limit=PAGE, cursor=first["next_cursor"], live=True) == \
+                    services.gaps(g, "52", kind, limit=PAGE, cursor=first["next_cursor"])
+        for h in _households(g, households):
+            assert services.household_chains(g, h) == services.household_chains(g, h, live=True), h
+        for bad in ("NO-SUCH-HOUSEHOLD", "HH-520699-000001"):
+            with pytest.raises(NotFound):
+                services.household_chains(g, bad)
+
+
+def test_the_derived_index_answers_as_the_live_queries_on_the_mini_ledger(mini_graph: EmbeddedStore) -> None:
+    assert_parity(mini_graph, villages=100, households=100, pages=100)
+
+
+def test_the_derived_index_answers_as_the_live_queries_on_the_songtao_sample(songtao_graph: EmbeddedStore) -> None:
+    assert_parity(songtao_graph, villages=12, households=60, pages=3)
+
+
+@pytest.mark.neo4j
+def test_neo4j_the_derived_index_answers_as_the_live_queries_on_the_mini_ledger(neo4j_mini: Any) -> None:
+    assert_parity(neo4j_mini, villages=100, households=100, pages=100)
+
+
+@pytest.mark.neo4j
+def test_neo4j_the_derived_index_answers_as_the_live_queries_on_the_songtao_sample(neo4j_songtao: Any) -> None:
+    assert_parity(neo4j_songtao, villages=12, households=60, pages=3)
+
+
+def test_every_gap_list_is_derived() -> None:
+    assert set(derived.GAP_KINDS) == set(services.GAP_KINDS)
+
+
+# --- bad input: missing, stale, unreadable ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> EmbeddedStore:
+    store = EmbeddedStore(tmp_path / "graph")
+    store.load(check_ledger(mini_ledger_path()), source="mini")
+    store.close()
+    return store
+
+
+def _index_file(store: EmbeddedStore) -> Path:
+    info = store.dataset()
+    assert info is not None
+    return store.path / "versions" / info.version / derived.FILE
+
+
+def _answers(store: GraphStore) -> tuple[Any, ...]:
+    return (services.coverage(store, "520628"), services.gaps(store, "520628", "cooperatives_without_org"),
+            services.household_chains(store, "HH-1"))
+
+
+def _live(store: GraphStore) -> tuple[Any, ...]:
+    return (services.coverage(store, "520628", live=True),
+            services.gaps(store, "520628", "cooperatives_without_org", live=True),
+            services.household_chains(store, "HH-1", live=True))
+
+
+def test_a_load_writes_the_index_into_its_version(loaded: EmbeddedStore) -> None:
+    file = _index_file(loaded)
+    assert file.is_file()
+    with loaded.pinned() as g:
+        index = g.derived()
+        assert index is not None and index.version == loaded.dataset().version  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("damage", ["missing", "another version", "garbage", "empty"])
+def test_an_index_missing_stale_or_unreadable_is_derived_again_at_open(
+        loaded: EmbeddedStore, damage: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    file = _index_file(loaded)
+    if damage == "missing":  # a crash between the graph and its index, or a version from before the index
+        file.unlink()
+    elif damage == "another version":  # the index of another load beside this graph
+        other = EmbeddedStore(tmp_path / "other")
+        other.load(check_ledger(mini_ledger_path()), source="mini")
+        shutil.copyfile(_index_file(other), file)
+        other.close()
+    elif damage == "garbage":
+        file.write_bytes(b"not an index" * 100)
+    else:
+        file.write_bytes(b"")
+    reopened = EmbeddedStore(loaded.path)
+    try:
+        with reopened.pinned() as g:
+            assert _answers(g) == _live(g)
+            index = g.derived()
+            assert index is not None and index.version == g.dataset().version  # type: ignore[union-attr]
+        assert "deriving it again" in caplog.text
+        assert derived.DerivedIndex(file, version=reopened.dataset().version)  # type: ignore[union-attr]
+    finally:
+        reopened.close()
+
+
+def test_an_index_that_cannot_be_derived_again_is_refused_with_a_clear_error(loaded: EmbeddedStore) -> None:
+    file = _index_file(loaded)
+    file.unlink()
+    file.mkdir()  # neither readable as an index nor replaceable by one
+    (file / "x").write_text("x")
+    reopened = EmbeddedStore(loaded.path)
+    try:
+        with pytest.raises(DerivedIndexUnavailable, match=r"derived index of dataset version .* could not be"):
+            services.coverage(reopened, "520628")
+        with pytest.raises(DerivedIndexUnavailable):  # refused every time, never served stale or half
+            services.household_chains(reopened, "HH-1")
+    finally:
+        reopened.close()
+
+
+def test_an_index_is_never_read_for_another_version(loaded: EmbeddedStore) -> None:
+    file = _index_file(loaded)
+    with pytest.raises(DerivedIndexUnavailable, match="not of 'another'"):
+        derived.DerivedIndex(file, version="another")
+    with pytest.raises(DerivedIndexUnavailable, match="missing"):
+        derived.open_derived(file.with_name("none.sqlite"), version="x", rebuild=None)
+
+
+@pytest.mark.neo4j
+def test_neo4j_an_index_missing_or_of_another_version_is_derived_again(neo4j_mini: Any, tmp_path: Path) -> None:
+    from partychain.storage.neo4j import Neo4jStore
+
+    info = neo4j_mini.dataset()
+    file = neo4j_mini.derived_path(info.version)
+    assert file.is_file()
+    kept = tmp_path / "kept.sqlite"
+    shutil.copyfile(file, kept)
+    for damage in ("missing", "another version"):
+        if damage == "missing":  # e.g. a graph put in place by neo4j-admin import, or a lost file
+            file.unlink()
+        else:
+            derived.write_derived(kept, neo4j_mini.run, dialect="neo4j", version="another")
+            shutil.copyfile(kept, file)
+        fresh = Neo4jStore(neo4j_mini.uri, user=neo4j_mini.user, password=neo4j_mini._password,
+                           database=neo4j_mini.database, personal_dir=neo4j_mini.personal_dir)
+        try:
+            with fresh.pinned() as g:
+                assert _answers(g) == _live(g)
+            assert derived.DerivedIndex(file, version=info.version)
+        finally:
+            fresh.close()
