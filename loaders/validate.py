@@ -141,6 +141,19 @@ class ValidatedLedger:
     rows_skipped: dict[str, int] = field(default_factory=dict)  # blank rows, reported as a warning
 
     @property
+    def year(self) -> int | None:
+        """The year the ledger declares in its ``ledger`` table (``None`` when it has none)."""
+        frame = self.nodes.get("Ledger")
+        return int(frame["year"].iloc[0]) if frame is not None and len(frame) else None
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date the ledger declares it is up to (``None`` when it declares none)."""
+        frame = self.nodes.get("Ledger")
+        value = frame["as_of"].iloc[0] if frame is not None and len(frame) else None
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+    @property
     def node_count(self) -> int:
         return sum(len(f) for f in self.nodes.values())
 
@@ -610,6 +623,21 @@ def _check_cycles(tt: _Typed, parent_refs: _Resolved, col: _Collector) -> None:
             state[n] = 2
 
 
+def _check_ledger_table(tt: _Typed, col: _Collector) -> None:
+    """The ``ledger`` table declares one year; its as-of date lies in that year."""
+    n = len(tt.raw.frame)
+    if n > 1:
+        extra = np.zeros(n, dtype=bool)
+        extra[1:] = True
+        col.cells(tt.raw, "year", extra, "a ledger records one year: the ledger table has one row "
+                  "(load each year's ledger on its own)", tt.values["year"])
+    as_of = pd.to_datetime(tt.values["as_of"], errors="coerce")
+    year = tt.values["year"].astype("Float64")
+    bad = (as_of.notna() & year.notna()).to_numpy() & (as_of.dt.year.astype("Float64") != year).fillna(False).to_numpy(
+        dtype=bool)
+    col.cells(tt.raw, "as_of", bad, "the as-of date is not in the ledger's year", tt.values["as_of"])
+
+
 def _check_members(tt: _Typed, col: _Collector) -> None:
     b = tt.values["birth_year"].astype("Float64")
     j = tt.values["joined_year"].astype("Float64")
@@ -728,6 +756,7 @@ def validate_ledger(raw: RawLedger, *, today: dt.date | None = None) -> Validate
 
     _check_divisions(typed["divisions"], col)
     _check_cycles(typed["party_orgs"], resolved[("party_orgs", "parent_id")], col)
+    _check_ledger_table(typed["ledger"], col)
     _check_members(typed["members"], col)
     _check_households(typed["households"], col)
     _check_pairings(typed["pairings"], col)

@@ -204,7 +204,7 @@ class Neo4jGraphs:
         ledger = self.ledger(name)
         info = self._store.dataset()
         if info is None or info.fingerprint != ledger.fingerprint() or info.source != name:
-            self._store.load(ledger, source=name)
+            self._store.load(ledger, source=name, replace=True)
             self.loaded.add(name)
         return self._store
 

@@ -53,6 +53,11 @@ class GraphNotLoaded(StoreError):
     """No graph has been loaded at the configured location yet."""
 
 
+class YearRefused(StoreError):
+    """A ledger's year does not fit the years kept: no year declared while years are kept, or a year already
+    loaded with other contents (replace it with ``--replace``).  Nothing was loaded."""
+
+
 class QueryNotFound(PartychainError):
     """No named query of that name exists in the catalog."""
 
@@ -75,3 +80,13 @@ class InvalidArgument(PartychainError):
 
 class NotFound(PartychainError):
     """The thing asked for does not exist in the graph (unknown household, org, division)."""
+
+
+class YearNotLoaded(NotFound):
+    """A year (dataset version) was asked for that is not loaded; ``years`` are the ones that are."""
+
+    def __init__(self, year: int, years: list[int]) -> None:
+        self.year = year
+        self.years = years
+        have = ", ".join(str(y) for y in years) if years else "none"
+        super().__init__(f"no ledger of {year} is loaded; loaded years: {have}")
