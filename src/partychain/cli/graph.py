@@ -9,15 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from .base import DbOption, Format, FormatOption, command, emit, open_store, out, progress_bar
+from .base import DbOption, Format, FormatOption, YearOption, command, emit, open_store, out, progress_bar
 
 PANEL = "The graph"
 
 
 @command(panel=PANEL)
-def stats(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+def stats(db: DbOption = None, fmt: FormatOption = Format.table, year: YearOption = None) -> None:
     """Counts per node label and relationship type, and what dataset is loaded."""
-    store = open_store(db)
+    store = open_store(db, year)
     nodes, rels = store.counts()
     info = store.dataset()
     if fmt is Format.json:
@@ -27,19 +27,21 @@ def stats(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     emit([{"label": k, "nodes": v} for k, v in nodes.items()], fmt, title="nodes")
     emit([{"type": k, "relationships": v} for k, v in rels.items()], fmt, title="relationships")
     if info:
-        out.print(f"dataset {info.version} loaded {info.loaded_at} from {escape(info.source)}")
+        kept = f"year {info.year} " if info.year is not None else ""
+        out.print(f"dataset {kept}{info.version} loaded {info.loaded_at} from {escape(info.source)}")
 
 
 @command(panel=PANEL)
 def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="division code prefix")] = "",
             fmt: FormatOption = Format.table,
             all_metrics: Annotated[bool, typer.Option("--all", help="also list computed metrics "
-                                                                    "nobody reported")] = False) -> None:
+                                                                    "nobody reported")] = False,
+            year: YearOption = None) -> None:
     """Every reported figure beside the value computed from the graph, compared as the source words it (exact, at
     least, planned, can reach, per year); exit 1 on a mismatch."""
     from partychain.services.figures import figures as compute
 
-    rows = compute(open_store(db), scope=scope, include_unreported=all_metrics)
+    rows = compute(open_store(db, year), scope=scope, include_unreported=all_metrics)
     if fmt is Format.json:
         emit([r.to_dict() for r in rows], fmt)
     else:
@@ -91,6 +93,7 @@ def query(
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     list_: Annotated[bool, typer.Option("--list", help="list the named queries")] = False,
+    year: YearOption = None,
 ) -> None:
     """Run a named query from the catalog on the configured engine."""
     from partychain import cypher
@@ -104,7 +107,7 @@ def query(
     missing = [p for p in q.parameters if p not in params]
     if missing:
         raise typer.BadParameter(f"query {name!r} needs --param for: {', '.join(missing)}\n{q.header}")
-    res = open_store(db).named(name, **params)
+    res = open_store(db, year).named(name, **params)
     emit(res.records(), fmt, title=name)
 
 
@@ -113,6 +116,7 @@ def export(
     out_dir: Annotated[Path, typer.Argument(help="folder to write the export into")],
     fmt: Annotated[str, typer.Option("--format", help="export format: neo4j-admin")] = "neo4j-admin",
     db: DbOption = None,
+    year: YearOption = None,
 ) -> None:
     """Export the graph, e.g. as neo4j-admin import CSV files for first loads of very large ledgers."""
     if fmt != "neo4j-admin":
@@ -120,7 +124,7 @@ def export(
     from partychain.export import export_neo4j_admin
 
     with progress_bar() as progress:
-        counts = export_neo4j_admin(open_store(db), out_dir, progress=progress)
+        counts = export_neo4j_admin(open_store(db, year), out_dir, progress=progress)
     emit([{"file": k, "rows": v} for k, v in counts.items()], Format.table, title=str(out_dir))
 
 
@@ -130,6 +134,7 @@ def report(
                                                        "to report on")],
     out_file: Annotated[Path, typer.Option("--out", help="the .xlsx workbook to write")],
     db: DbOption = None,
+    year: YearOption = None,
 ) -> None:
     """Write the workbook an organization department sends upward: overview and figures, a sheet per town, the
     gap lists (Chinese headers, numbers as numbers, no personal data)."""
@@ -137,5 +142,5 @@ def report(
 
     if out_file.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{out_file}: the report is an .xlsx workbook; name the file *.xlsx")
-    summary = write_report(open_store(db), scope, out_file)
+    summary = write_report(open_store(db, year), scope, out_file)
     out.print(f"wrote {escape(summary['path'])}: {len(summary['sheets'])} sheets, {summary['bytes']:,} bytes")
