@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,7 @@ def test_each_year_is_a_valid_ledger_of_its_year(songtao_years_path: Path, year:
 
 
 def test_ids_mean_the_same_and_the_chain_grows(by_year: dict[int, dict[str, pd.DataFrame]]) -> None:
-    for a, b in zip(YEARS, YEARS[1:], strict=False):
+    for a, b in itertools.pairwise(YEARS):
         ta, tb = by_year[a], by_year[b]
         for name, key in (("divisions", "code"), ("households", "id"), ("cooperatives", "id"), ("bases", "id"),
                           ("companies", "id")):

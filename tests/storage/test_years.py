@@ -53,9 +53,9 @@ def test_years_load_side_by_side_and_the_latest_is_the_default(tmp_path: Path) -
 def test_a_year_not_loaded_names_the_years_that_are(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "graph")
     store.load(check_ledger(_year(tmp_path, 2020)), source="2020")
-    with pytest.raises(YearNotLoaded, match="no ledger of 2018 is loaded; loaded years: 2020") as e:
-        with store.pinned(2018):
-            pass
+    with pytest.raises(YearNotLoaded, match="no ledger of 2018 is loaded; loaded years: 2020") as e, \
+            store.pinned(2018):
+        pass
     assert e.value.years == [2020]
 
 
@@ -70,7 +70,7 @@ def test_reloading_a_year_replaces_only_that_year_and_other_contents_need_replac
     store.load(check_ledger(_year(tmp_path, 2021)), source="2021 again")  # same contents: loads again
     changed = _year(tmp_path, 2021)
     edit_csv(changed, "households", lambda f: f.assign(size="1"))
-    with pytest.raises(YearRefused, match="a different ledger of 2021 is already loaded .* --replace"):
+    with pytest.raises(YearRefused, match=r"a different ledger of 2021 is already loaded .* --replace"):
         store.load(check_ledger(changed), source="2021 edited")
     assert store.checksum() == before and store.dataset().source == "2021 again"  # type: ignore[union-attr]
 
@@ -102,7 +102,8 @@ def test_dropping_years(tmp_path: Path) -> None:
     assert _ledger_year(store) == 2020
     store.drop(2019)
     assert not (tmp_path / "graph" / "versions" / dropped.version).exists()
-    assert sorted(p.name for p in (tmp_path / "graph" / "versions").iterdir()) == [store.dataset().version]  # type: ignore[union-attr]
+    left = store.dataset()
+    assert left is not None and sorted(p.name for p in (tmp_path / "graph" / "versions").iterdir()) == [left.version]
     with pytest.raises(YearNotLoaded, match="loaded years: 2020"):
         store.drop(2019)
     store.drop(2020)
