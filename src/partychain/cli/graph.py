@@ -144,3 +144,45 @@ def report(
         raise typer.BadParameter(f"{out_file}: the report is an .xlsx workbook; name the file *.xlsx")
     summary = write_report(open_store(db, year), scope, out_file)
     out.print(f"wrote {escape(summary['path'])}: {len(summary['sheets'])} sheets, {summary['bytes']:,} bytes")
+
+
+@command(panel=PANEL)
+def diff(
+    from_year: Annotated[int, typer.Option("--from", help="the earlier ledger year")],
+    to_year: Annotated[int, typer.Option("--to", help="the later ledger year")],
+    scope: Annotated[str, typer.Option("--scope", help="division code: the county, a town or a village")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    limit: Annotated[int, typer.Option(help="ids listed per kind of change in JSON (counts are complete)")] = 1000,
+) -> None:
+    """What changed in a division between two ledger years: organizations founded and dissolved, cooperatives
+    newly run by a branch, bases newly linked, households newly driven or dropped, poverty exits with and
+    without a complete chain, members' load, coverage then and now; exit 1 naming the years loaded when a
+    year is not loaded."""
+    from partychain.services.changes import CHANGE_KINDS, changes
+
+    res = changes(open_store(db), scope=scope, from_year=from_year, to_year=to_year, limit=limit)
+    if fmt is Format.json:
+        out.print_json(json.dumps(res, ensure_ascii=False))
+        return
+    title = f"{res['scope']['code']} {res['scope']['name'] or ''}: {from_year} → {to_year}"
+    emit([{"change": k, "n": res["counts"][k]} for k in CHANGE_KINDS], fmt, title=title)
+    for what, ids in res["changed_meaning"].items():
+        if ids:
+            out.print(f"changed meaning ({what}), not matched: {', '.join(ids)}", highlight=False)
+    emit([{"": side, **{k: v for k, v in load.items()}} for side, load in
+          ((str(from_year), res["members"]["from"]), (str(to_year), res["members"]["to"]))], fmt,
+         title="members' load")
+    rows = []
+    for c in res["coverage"]:
+        if c["level"] == "village" and len(res["coverage"]) > 40:
+            continue  # the towns say it; --format json lists every village
+        for metric, then in c["from"].items():
+            now = c["to"][metric]
+            rows.append({"division": f"{c['code']} {c['name'] or ''}".strip(), "metric": metric,
+                         str(from_year): _ratio(then), str(to_year): _ratio(now)})
+    emit(rows, fmt, title="coverage then and now")
+
+
+def _ratio(m: dict[str, Any]) -> str:
+    return f"{m['covered']:,}/{m['total']:,}" + (f" ({m['ratio']:.1%})" if m["ratio"] is not None else "")
