@@ -38,7 +38,8 @@ def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="divisi
                                                                     "nobody reported")] = False,
             year: YearOption = None) -> None:
     """Every reported figure beside the value computed from the graph, compared as the source words it (exact, at
-    least, planned, can reach, per year); exit 1 on a mismatch."""
+    least, planned, can reach, per year) and with the ledger year of its as-of date when that year is loaded;
+    exit 1 on a mismatch."""
     from partychain.services.figures import figures as compute
 
     rows = compute(open_store(db, year), scope=scope, include_unreported=all_metrics)
@@ -48,7 +49,8 @@ def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="divisi
         emit([{"metric": r.metric, "scope": r.scope_code, "unit": r.unit, "as worded": r.wording or "",
                "compared as": ", ".join(r.qualifiers),
                "reported": f"{r.reported:,}" if r.reported is not None else "",
-               "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status}
+               "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status,
+               "year": r.year if r.year is not None else ""}
               for r in rows], fmt, title="reported vs computed")
         for r in rows:
             if r.reason:

@@ -161,10 +161,10 @@ def check_year(year: int | None, fingerprint: str, kept: Mapping[int | None, Dat
     """
     years = sorted(y for y in kept if y is not None)
     if single and years and not replace:
-        old = kept[years[-1]]
-        if year != old.year or fingerprint != old.fingerprint:
+        only = kept[years[-1]]
+        if year != only.year or fingerprint != only.fingerprint:
             raise YearRefused(
-                f"this database keeps one year, {old.year} (from {old.source}, {old.loaded_at}); loading "
+                f"this database keeps one year, {only.year} (from {only.source}, {only.loaded_at}); loading "
                 f"{'a ledger without a year' if year is None else f'another ledger of {year}'} would replace it: "
                 "load with --replace (the embedded engine keeps years side by side); nothing was loaded")
         return

@@ -237,6 +237,16 @@ class _Pinned(GraphStore):
     def dataset(self) -> DatasetInfo | None:
         return self._v.info or _manifest(self._v.path)
 
+    @contextlib.contextmanager
+    def pinned(self, year: int | None = None) -> Iterator[GraphStore]:
+        """This view for its own year (or ``None``); the store's view of another year."""
+        info = self.dataset()
+        if year is None or (info is not None and info.year == year):
+            yield self
+        else:
+            with self._store.pinned(year) as other:
+                yield other
+
     def personal(self) -> PersonalStore:
         return self._v.personal
 
