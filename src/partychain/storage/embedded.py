@@ -3,7 +3,8 @@
 Layout of the configured directory::
 
     DB/
-      current -> versions/<version>      symbolic link to the graph readers use by default: the latest year's
+      current -> years/<latest year>     symbolic link to the graph readers use by default: the latest year's
+                                         (-> versions/<version> for a ledger that declares no year)
       years/<year> -> ../versions/<v>    one link per year kept (a ledger declares its year in its ``ledger`` table)
       versions/<version>/graph.lbdb      one LadybugDB database per load (+ its side files)
       versions/<version>/personal.sqlite the version's personal-data store (never in the graph)
@@ -14,8 +15,8 @@ Layout of the configured directory::
 
 A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
 (checkpointing its WAL), writes the personal-data store and the manifest, renames the ``.partial`` directory and
-then atomically replaces the link of its year (``years/<year>``) and, when its year is the latest
-kept, the ``current`` link.  A failed or killed load leaves the previous graph untouched, and readers
+then atomically replaces the link of its year (``years/<year>``); ``current`` names the latest year's
+link, so reloading the latest year swaps one link and a newer year swaps ``current`` once.  A failed or killed load leaves the previous graph untouched, and readers
 never see half a load.  Loading a year replaces that year only; the other years stay as they are.
 Readers open the database read-only and follow ``current`` (or the year's link) on every call, so a
 running API picks up a new graph without a restart; a version is closed once its last in-flight query
@@ -308,10 +309,11 @@ class EmbeddedStore(GraphStore):
         return self.current_link if year is None else self.years_dir / str(year)
 
     def _current_name(self, year: int | None = None) -> str | None:
-        try:
-            return os.readlink(self._link(year)).split("/")[-1]
-        except FileNotFoundError:
+        """The version the link of ``year`` (``None``: ``current``, through its year's link) names."""
+        link = self._link(year)
+        if not link.is_symlink():
             return None
+        return Path(os.path.realpath(link)).name
 
     def _year_links(self) -> dict[int, str]:
         """Year → the version its link names."""
@@ -539,12 +541,15 @@ class EmbeddedStore(GraphStore):
                 final = versions / name
                 partial.rename(final)
                 _fsync_dir(versions)
-                if year is not None:
+                if year is None:
+                    _swap_link(self.current_link, Path("versions") / name, self.path / f".current.{os.getpid()}")
+                else:
                     self.years_dir.mkdir(exist_ok=True)
                     _swap_link(self.years_dir / str(year), Path("..") / "versions" / name,
                                self.years_dir / f".{year}.tmp.{os.getpid()}")
-                if year is None or year >= max((y for y in kept if y is not None), default=year):
-                    _swap_link(self.current_link, Path("versions") / name, self.path / f".current.{os.getpid()}")
+                    latest = Path("years") / str(max([year, *(y for y in kept if y is not None)]))
+                    if not self.current_link.is_symlink() or Path(os.readlink(self.current_link)) != latest:
+                        _swap_link(self.current_link, latest, self.path / f".current.{os.getpid()}")
             except BaseException:
                 shutil.rmtree(partial, ignore_errors=True)
                 raise
@@ -609,16 +614,17 @@ class EmbeddedStore(GraphStore):
             if name is None:
                 raise YearNotLoaded(year, self.years())
             info = _manifest(self.path / "versions" / name)
-            (self.years_dir / str(year)).unlink()
-            _fsync_dir(self.years_dir)
-            if self._current_name() == name:
-                left = self._year_links()
+            current = Path(os.readlink(self.current_link)) if self.current_link.is_symlink() else None
+            if current == Path("years") / str(year):  # current first: it never dangles
+                left = [y for y in self._year_links() if y != year]
                 if left:
-                    latest = left[max(left)]
-                    _swap_link(self.current_link, Path("versions") / latest, self.path / f".current.{os.getpid()}")
+                    _swap_link(self.current_link, Path("years") / str(max(left)),
+                               self.path / f".current.{os.getpid()}")
                 else:
                     self.current_link.unlink()
                     _fsync_dir(self.path)
+            (self.years_dir / str(year)).unlink()
+            _fsync_dir(self.years_dir)
             linked = self._linked()
             for p in (self.path / "versions").iterdir():  # the year's graph and its replaced predecessors
                 if p.is_dir() and p.name not in linked and not p.name.endswith(".partial"):
