@@ -16,8 +16,9 @@ Layout of the configured directory::
 A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
 (checkpointing its WAL), writes the personal-data store and the manifest, renames the ``.partial`` directory and
 then atomically replaces the link of its year (``years/<year>``); ``current`` names the latest year's
-link, so reloading the latest year swaps one link and a newer year swaps ``current`` once.  A failed or killed load leaves the previous graph untouched, and readers
-never see half a load.  Loading a year replaces that year only; the other years stay as they are.
+link, so reloading the latest year swaps one link and a newer year swaps ``current`` once.  A failed or
+killed load leaves the previous graph untouched, and readers never see half a load.  Loading a year
+replaces that year only; the other years stay as they are.
 Readers open the database read-only and follow ``current`` (or the year's link) on every call, so a
 running API picks up a new graph without a restart; a version is closed once its last in-flight query
 ends, or once no link names it any more.
