@@ -29,7 +29,7 @@ def labelled(items: list[dict[str, Any]], label: str, personal: PersonalReader) 
 
 
 @router.get("/households/{household_id}/chains", response_model=Chains)
-def household_chains(household_id: Annotated[str, Path(max_length=64, examples=["HH-520628-000001"])],
+def household_chains(household_id: Annotated[str, Path(max_length=64, examples=["HH-520628-000002"])],
                      store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
     """Who leads a household: member → base → cooperative/company → branch → general branch → joint committee.
 

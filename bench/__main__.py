@@ -21,23 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from . import api, children, load, report
-from .common import RESULTS, in_child, machine, save
+from .common import RESULTS, in_child, machine, sample_ledger, save
 
 WHAT = ("load", "queries", "api", "analysis")
-
-
-def _province_ledger(seed: int) -> Path:
-    """The cached province sample (generated on first use; ~2 minutes, ~900 MB)."""
-    folder = Path(tempfile.gettempdir()) / "partychain-bench" / f"guizhou-seed{seed}"
-    done = folder / ".complete"
-    if not done.exists():
-        from partychain.sample import generate_province
-
-        print(f"generating the province sample into {folder} (once) ...", flush=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        generate_province(folder, seed=seed)
-        done.write_text("ok\n", encoding="utf-8")
-    return folder
 
 
 def _samples(ledger: Path, n: int, seed: int = 7) -> tuple[list[str], list[str]]:
@@ -94,15 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="partychain-bench-"))
     try:
-        ledger = args.ledger
-        if ledger is None:
-            if args.scale == "province":
-                ledger = _province_ledger(args.seed)
-            else:
-                from partychain.sample import generate_songtao
-
-                ledger = work / "songtao"
-                generate_songtao(ledger, seed=args.seed)
+        ledger = args.ledger or sample_ledger(args.scale, args.seed, work)
         results: dict[str, Any] = {"machine": machine(), "scale": args.scale, "repeat": args.repeat,
                                    "quick": args.quick, "ledger": str(ledger)}
         db = args.db
@@ -148,15 +126,7 @@ def _engines(args: argparse.Namespace) -> None:
 
     work = Path(tempfile.mkdtemp(prefix="partychain-engines-"))
     try:
-        ledger = args.ledger
-        if ledger is None:
-            if args.scale == "province":
-                ledger = _province_ledger(args.seed)
-            else:
-                from partychain.sample import generate_songtao
-
-                ledger = work / "songtao"
-                generate_songtao(ledger, seed=args.seed)
+        ledger = args.ledger or sample_ledger(args.scale, args.seed, work)
         households, villages = _samples(ledger, 200 if args.quick else 2000)
         engines.main(ledger, scale=args.scale, work=work, quick=args.quick,
                      seconds=args.seconds or (2.0 if args.quick else 10.0), repeat=1 if args.quick else args.repeat,

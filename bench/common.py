@@ -9,8 +9,10 @@ import os
 import platform
 import queue
 import resource
+import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from importlib.metadata import version
@@ -118,3 +120,28 @@ def save(name: str, data: dict[str, Any], folder: Path = RESULTS) -> Path:
     path = folder / f"{name}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return path
+
+
+def province_ledger(seed: int) -> Path:
+    """The cached province sample (generated on first use; ~2 minutes, ~900 MB)."""
+    folder = Path(tempfile.gettempdir()) / "partychain-bench" / f"guizhou-seed{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        from partychain.sample import generate_province
+
+        print(f"generating the province sample into {folder} (once) ...", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        generate_province(folder, seed=seed)
+        done.write_text("ok\n", encoding="utf-8")
+    return folder
+
+
+def sample_ledger(scale: str, seed: int, work: Path) -> Path:
+    """The sample ledger of a scale: the cached province sample, or the Songtao sample written into ``work``."""
+    if scale == "province":
+        return province_ledger(seed)
+    from partychain.sample import generate_songtao
+
+    ledger = work / "songtao"
+    generate_songtao(ledger, seed=seed)
+    return ledger

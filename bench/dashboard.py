@@ -264,17 +264,10 @@ def main(argv: list[str] | None = None) -> None:
                   if args.scale == "province" else
                   f"the Songtao sample (seed {args.seed}: 522 villages, 144,486 households)")
         if db is None:
-            from .__main__ import _province_ledger
             from .children import build_db
-            from .common import in_child
+            from .common import in_child, sample_ledger
 
-            if args.scale == "province":
-                ledger = _province_ledger(args.seed)
-            else:
-                from partychain.sample import generate_songtao
-
-                ledger = work / "songtao"
-                generate_songtao(ledger, seed=args.seed)
+            ledger = sample_ledger(args.scale, args.seed, work)
             db = work / "graph"
             print(f"loading {ledger} ...", flush=True)
             in_child(build_db, str(ledger), str(db))

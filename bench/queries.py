@@ -93,18 +93,26 @@ class PandasAnswers:
         o = self.t["party_orgs"]
         return dict(zip(o["id"], o["parent_id"], strict=True)), dict(zip(o["id"], o["level"], strict=True))
 
-    def _up(self, branch: str, parent: dict[str, str], level: dict[str, str]) -> tuple[str | None, str | None]:
-        """(nearest general branch, joint committee) above a branch."""
-        g = j = None
-        x, seen = parent.get(branch, ""), 0
-        while x and seen < 8:
-            if level.get(x) == "general_branch" and g is None:
-                g = x
-            if level.get(x) == "joint_committee":
-                j = x
-                break
+    def _up(self, org: str, parent: dict[str, str], level: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+        """(nearest general branch, joint committee, town committee) at or above an organization."""
+        found: dict[str, str] = {}
+        x, seen = org, 0
+        while x and seen < 9:
+            lv = level.get(x, "")
+            if lv in ("general_branch", "joint_committee", "town_committee") and lv not in found \
+                    and (x != org or lv == "joint_committee"):
+                found[lv] = x
             x, seen = parent.get(x, ""), seen + 1
-        return g, j
+        return found.get("general_branch"), found.get("joint_committee"), found.get("town_committee")
+
+    def _owner_orgs(self) -> dict[str, list[str]]:
+        """Cooperative or company id → the organizations that run (a branch) or lead (a joint committee) it."""
+        co, cp = self.t["cooperatives"], self.t["companies"]
+        out: dict[str, list[str]] = {}
+        for frame, cols in ((co, ("run_by", "led_by")), (cp, ("run_by",))):
+            for row in frame[["id", *cols]].itertuples(index=False):
+                out[row[0]] = [o for o in row[1:] if isinstance(o, str) and o]
+        return out
 
     def chain(self, household_id: str) -> list[tuple[Any, ...]]:
         t = self.t
@@ -112,52 +120,53 @@ class PandasAnswers:
         members = mh.loc[mh["household_id"] == household_id, "member_id"]
         bm = t["base_members"]
         links = bm[bm["member_id"].isin(members)]
-        bases = t["bases"]
-        built = links.merge(bases[["id", "owner_id"]], left_on="base_id", right_on="id", how="left")
-        co, cp = t["cooperatives"], t["companies"]
-        owners = pd.concat([co[["id", "run_by", "led_by"]], cp[["id", "run_by"]].assign(led_by="")])
-        full = built.merge(owners, left_on="owner_id", right_on="id", how="left", suffixes=("", "_o"))
+        owner = dict(zip(t["bases"]["id"], t["bases"]["owner_id"], strict=True))
+        orgs_of = self._owner_orgs()
         parent, level = self._orgs()
         rows = set()
         for m in members:
-            mine = full[full["member_id"] == m]
+            mine = links.loc[links["member_id"] == m, "base_id"]
             if not len(mine):
-                rows.add((m, None, None, None, None, None))
-            for r in mine.itertuples(index=False):
-                br = r.run_by if isinstance(r.run_by, str) and r.run_by and level.get(r.run_by) == "branch" else None
-                g, j = self._up(br, parent, level) if br else (None, None)
-                led = r.led_by if isinstance(r.led_by, str) and r.led_by else None
-                rows.add((m, r.base_id, r.owner_id or None, br, g, j or led))
+                rows.add((m, None, None, None, None, None, None))
+            for b in mine:
+                o = owner.get(b) or None
+                for org in orgs_of.get(o, []) if o else []:
+                    rows.add((m, b, o, org, *self._up(org, parent, level)))
+                if not (o and orgs_of.get(o)):
+                    rows.add((m, b, o, None, None, None, None))
         return sorted(rows, key=lambda r: tuple((v is None, v or "") for v in r))
 
     def coverage(self, scope: str) -> dict[str, tuple[int, int]]:
         t = self.t
+        orgs_of = self._owner_orgs()
         co = t["cooperatives"][t["cooperatives"]["village_code"].str.startswith(scope)]
-        co_run = co["run_by"].isin(t["party_orgs"].loc[t["party_orgs"]["level"] == "branch", "id"])
+        co_run = co["id"].map(lambda c: bool(orgs_of.get(c))).astype(bool)
         hh = t["households"][t["households"]["village_code"].str.startswith(scope)]
         mh = t["member_households"]
         driven = hh["id"].isin(mh["household_id"])
         poor = hh["poor"]
         bs = t["bases"][t["bases"]["village_code"].str.startswith(scope)]
         linked = bs["id"].isin(t["base_members"]["base_id"])
-        # poor households with a chain reaching a joint committee
+        # complete: household <- member <- base <- owner <- an organization that runs or leads the owner;
+        # under a joint committee: that organization is, or is under, a joint committee
         parent, level = self._orgs()
-        under_jc = {b for b, lv in level.items() if lv == "branch" and self._up(b, parent, level)[1]}
-        cps = t["companies"]
-        owner_ok = set(t["cooperatives"].loc[t["cooperatives"]["run_by"].isin(under_jc)
-                                             | (t["cooperatives"]["led_by"] != ""), "id"])
-        owner_ok |= set(cps.loc[cps["run_by"].isin(under_jc), "id"])
-        bases_ok = t["bases"].loc[t["bases"]["owner_id"].isin(owner_ok), "id"]
-        members_ok = t["base_members"].loc[t["base_members"]["base_id"].isin(bases_ok), "member_id"]
+        owners_ok = {o for o, orgs in orgs_of.items() if orgs}
+        owners_jc = {o for o, orgs in orgs_of.items() if any(self._up(g, parent, level)[1] for g in orgs)}
         poor_ids = hh.loc[poor, "id"]
         mh_poor = mh[mh["household_id"].isin(poor_ids)]
-        complete = mh_poor.loc[mh_poor["member_id"].isin(members_ok), "household_id"].nunique()
+
+        def reached(owners: set[str]) -> int:
+            bases_ok = t["bases"].loc[t["bases"]["owner_id"].isin(owners), "id"]
+            members_ok = t["base_members"].loc[t["base_members"]["base_id"].isin(bases_ok), "member_id"]
+            return int(mh_poor.loc[mh_poor["member_id"].isin(members_ok), "household_id"].nunique())
+
         return {"cooperative_party_org": (int(co_run.sum()), len(co)),
                 "demo_point_party_org": (int((co_run & co["demo_point"]).sum()), int(co["demo_point"].sum())),
                 "poor_households_driven": (int((driven & poor).sum()), int(poor.sum())),
                 "households_driven": (int(driven.sum()), len(hh)),
                 "bases_linked": (int(linked.sum()), len(bs)),
-                "poor_chain_complete": (int(complete), int(poor.sum()))}
+                "poor_chain_complete": (reached(owners_ok), int(poor.sum())),
+                "poor_chain_joint_committee": (reached(owners_jc), int(poor.sum()))}
 
     def gap_page(self, scope: str, limit: int = 50) -> tuple[list[str], int]:
         """First page of poor households no member drives, in id order, and the total."""

@@ -4,11 +4,13 @@
 // has no row for it (read it as 0). Summed over a town's villages the parts give the town's
 // coverage (every cooperative, base, household and member is in exactly one village).
 // Parts (n of):
-//   cooperatives, cooperatives_run        cooperatives; those with an incoming RUNS from a Branch
+//   cooperatives, cooperatives_run        cooperatives; those a Branch RUNS or a JointCommittee LEADS
 //   demo_points, demo_points_run          the same over 村社合一 demonstration points
 //   households, households_driven         households; those with an incoming DRIVES
 //   bases, bases_linked                   bases; those with an outgoing LINKS to a member
-//   poor, poor_driven, poor_complete      poor households; driven; with a chain reaching a JointCommittee
+//   poor, poor_driven, poor_complete      poor households; driven; with a complete chain (an organization
+//                                         runs or leads the owner of a base of a member who drives them)
+//   poor_jc                               poor households with a complete chain under a JointCommittee
 //   members, members_driving              party members living there; those with an outgoing DRIVES
 // params:
 // - $scope: division code prefix; required (2, 4, 6, 9 or 12 digits)
@@ -18,7 +20,8 @@
 // example: scope="520628101"
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
-WITH v.code AS village_code, c, EXISTS { MATCH (:Branch)-[:RUNS]->(c) } AS run
+WITH v.code AS village_code, c,
+     EXISTS { MATCH (:Branch)-[:RUNS]->(c) } OR EXISTS { MATCH (:JointCommittee)-[:LEADS]->(c) } AS run
 WITH village_code, count(c) AS coops, count(CASE WHEN run THEN 1 END) AS coops_run,
      count(CASE WHEN c.demo_point THEN 1 END) AS demos,
      count(CASE WHEN c.demo_point AND run THEN 1 END) AS demos_run
@@ -60,6 +63,12 @@ UNION ALL
 MATCH (o:Cooperative|Company)-[:BUILDS]->(:Base)-[:LINKS]->(:PartyMember)-[:DRIVES]->
       (q:Household {poor: true})-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope
+  AND (EXISTS { MATCH (o)<-[:RUNS]-(:Branch) } OR EXISTS { MATCH (o)<-[:LEADS]-(:JointCommittee) })
+RETURN v.code AS village_code, 'poor_complete' AS part, count(DISTINCT q) AS n
+UNION ALL
+MATCH (o:Cooperative|Company)-[:BUILDS]->(:Base)-[:LINKS]->(:PartyMember)-[:DRIVES]->
+      (q:Household {poor: true})-[:LIVES_IN]->(v:Village)
+WHERE v.code STARTS WITH $scope
   AND (EXISTS { MATCH (o)<-[:RUNS]-(:Branch)-[:UNDER*1..8]->(:JointCommittee) }
        OR EXISTS { MATCH (o)<-[:LEADS]-(:JointCommittee) })
-RETURN v.code AS village_code, 'poor_complete' AS part, count(DISTINCT q) AS n
+RETURN v.code AS village_code, 'poor_jc' AS part, count(DISTINCT q) AS n

@@ -1,17 +1,26 @@
 // The organization graph's nodes: party organizations seated in the scope, cooperatives,
 // companies and bases located in a village of the scope, villages of the scope, and any of
 // these whose id (code, for villages) is in $ids (the far ends of list_org_graph_edges).
-// type is the node's label, written out per branch (labels(n) differs between engines). A company
-// has no kind: its null is spelled as a typed CASE, because LadybugDB types a bare null in a UNION
+// type is the node's label, written out per branch (labels(n) differs between engines). A county
+// committee and a company have no kind: its null is spelled as a typed CASE, because LadybugDB types a bare null in a UNION
 // branch as ANY and refuses it.
 // params:
 // - $scope: division code prefix or ''; required ('' for everything)
 // - $ids: list of ids; required (ids or village codes to include besides the scope; may be empty)
-// columns: id, type ('JointCommittee' | 'GeneralBranch' | 'Branch' | 'PartyGroup' | 'Cooperative' |
-//   'Company' | 'Base' | 'Village'), name, kind (strings; a base's kind is its unit; null where not
+// columns: id, type ('CountyCommittee' | 'TownCommittee' | 'JointCommittee' | 'GeneralBranch' | 'Branch' |
+//   'PartyGroup' | 'Cooperative' | 'Company' | 'Base' | 'Village'), name, kind (strings; a base's kind is its unit; null where not
 //   set), code (the division code the node is in: seat_code, the village it is located in, or the
 //   village's own code; null when unknown); unordered
 // example: scope="520628102", ids=["JC-1"]
+MATCH (n:CountyCommittee)
+WHERE coalesce(n.seat_code, '') STARTS WITH $scope OR n.id IN $ids
+RETURN n.id AS id, 'CountyCommittee' AS type, n.name AS name, CASE WHEN false THEN n.name END AS kind,
+       n.seat_code AS code
+UNION ALL
+MATCH (n:TownCommittee)
+WHERE coalesce(n.seat_code, '') STARTS WITH $scope OR n.id IN $ids
+RETURN n.id AS id, 'TownCommittee' AS type, n.name AS name, n.kind AS kind, n.seat_code AS code
+UNION ALL
 MATCH (n:JointCommittee)
 WHERE coalesce(n.seat_code, '') STARTS WITH $scope OR n.id IN $ids
 RETURN n.id AS id, 'JointCommittee' AS type, n.name AS name, n.kind AS kind, n.seat_code AS code

@@ -5,7 +5,7 @@
 // links (基地联党员). Paged in (organization id, unit id) order; a unit run by one organization
 // and led by another is listed under both.
 // params:
-// - $org_id: id; required (a JointCommittee, GeneralBranch, Branch or PartyGroup id)
+// - $org_id: id; required (the id of any party organization)
 // - $skip: int >= 0 <= 100000000; required (rows to skip)
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: org_id, id, name, type ('cooperative' | 'company'), village_code, village_name,
@@ -13,7 +13,7 @@
 //   in no particular order; empty when it builds none),
 //   total (int: all rows, the same on every row; a page past the end has no rows)
 // example: org_id="JC-1", skip=0, limit=10
-MATCH (r:JointCommittee|GeneralBranch|Branch|PartyGroup)
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id
 MATCH (r)<-[:UNDER*0..8]-(o:JointCommittee|Branch)-[:RUNS|LEADS]->(u:Cooperative|Company)
 WITH DISTINCT o, u

@@ -17,7 +17,7 @@ def _range(spec: PropertySpec) -> str:
     if spec.meta.not_future:
         parts.append("not in the future")
     if spec.enum:
-        parts.append(" \\| ".join(spec.enum))
+        parts.append(spec.accepted().replace("|", "\\|"))
     return "; ".join(parts)
 
 
@@ -45,8 +45,11 @@ def render_dictionary() -> str:
         "",
         "A ledger is a folder of tables, each `NAME.csv` (UTF-8, BOM tolerated) or a sheet `NAME`",
         "of one `.xlsx`. A missing table is empty, except `divisions`. Ids are unique across the",
-        "whole ledger. Booleans accept true/false/1/0/是/否; lists are `;`-separated. Headers may be",
-        "the English column name or one of its Chinese aliases.",
+        "whole ledger. Booleans accept true/false/1/0/是/否; lists are `;`-separated. A table may be",
+        "named by its Chinese name (`党组织.csv`, sheet `党组织`), headers may be the English column",
+        "name or one of its Chinese aliases, and enumerated values the English value or one of the",
+        "Chinese labels and variants listed beside it (`male (男, M)`: 男 and M both read as male;",
+        "`partychain templates DIR --lang zh` writes Chinese file names and headers).",
         "",
     ]
     for t in TABLES:

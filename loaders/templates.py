@@ -4,19 +4,50 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Literal
 
 from partychain.graph_model import TABLES, render_dictionary
+from partychain.graph_model.ledger import Column, Table
 
 DICTIONARY_SHEET = "_dictionary"  # sheets whose name starts with "_" are skipped when reading
 
 
-def write_templates(out_dir: Path, *, xlsx: bool = False) -> list[Path]:
+Language = Literal["en", "zh"]
+
+
+def table_name(table: Table, lang: Language = "en") -> str:
+    """The file (or sheet) name of ``table`` in ``lang``; the reader accepts both.
+
+    >>> from partychain.graph_model import TABLES
+    >>> table_name(TABLES[1]), table_name(TABLES[1], "zh")
+    ('party_orgs', '党组织')
+    """
+    return table.zh if lang == "zh" else table.name
+
+
+def header(column: Column, lang: Language = "en") -> str:
+    """The header of ``column`` in ``lang`` (Chinese: its first alias); the reader accepts every alias.
+
+    >>> from partychain.graph_model import TABLES
+    >>> [header(c, "zh") for c in TABLES[1].columns][:4]
+    ['编号', '名称', '层级', '类型']
+    """
+    return column.aliases[0] if lang == "zh" and column.aliases else column.name
+
+
+def write_templates(out_dir: Path, *, xlsx: bool = False, lang: Language = "en") -> list[Path]:
     """Write empty tables with headers into ``out_dir`` and return the files written.
+
+    ``lang="zh"`` names the files and writes the headers in Chinese (the table's Chinese name, each
+    column's first Chinese alias), as county ledgers are kept; the loader reads either.
 
     >>> import tempfile
     >>> files = write_templates(Path(tempfile.mkdtemp()))
     >>> sorted(f.name for f in files)[:3]
     ['base_members.csv', 'bases.csv', 'companies.csv']
+    >>> files = write_templates(Path(tempfile.mkdtemp()), lang="zh")
+    >>> files[1].name, files[1].read_text(encoding="utf-8").split(",")[:4]
+    ('党组织.csv', ['编号', '名称', '层级', '类型'])
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -27,8 +58,8 @@ def write_templates(out_dir: Path, *, xlsx: bool = False) -> list[Path]:
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
         for t in TABLES:
-            ws = wb.create_sheet(t.name)
-            ws.append([c.name for c in t.columns])
+            ws = wb.create_sheet(table_name(t, lang))
+            ws.append([header(c, lang) for c in t.columns])
         ws = wb.create_sheet(DICTIONARY_SHEET)
         ws.append(["table", "column", "required", "type", "personal", "aliases", "meaning"])
         for t in TABLES:
@@ -40,9 +71,9 @@ def write_templates(out_dir: Path, *, xlsx: bool = False) -> list[Path]:
         written.append(path)
     else:
         for t in TABLES:
-            path = out_dir / f"{t.name}.csv"
+            path = out_dir / f"{table_name(t, lang)}.csv"
             with path.open("w", encoding="utf-8", newline="") as fh:
-                csv.writer(fh).writerow([c.name for c in t.columns])
+                csv.writer(fh).writerow([header(c, lang) for c in t.columns])
             written.append(path)
     dictionary = out_dir / "data-dictionary.md"
     dictionary.write_text(render_dictionary(), encoding="utf-8")

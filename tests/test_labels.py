@@ -12,8 +12,7 @@ import typing
 
 import pytest
 
-from partychain import services
-from partychain import cypher
+from partychain import cypher, services
 from partychain.graph_model import enums
 from partychain.graph_model.metrics import METRICS
 from partychain.labels import label, table

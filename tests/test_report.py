@@ -56,7 +56,8 @@ def test_the_report_of_a_county(mini_graph: Any, mini_tables: dict[str, pd.DataF
     reported = mini_tables["reported_figures"]
     assert sorted((r[0], r[4]) for r in figures[1:]) == sorted(
         (label(f"figure.{m}"), int(v)) for m, v in zip(reported["metric"], reported["value"], strict=True))
-    assert {r[6] for r in figures[1:]} <= {label(f"status.{s}") for s in ("match", "meets_bound", "mismatch", "not_computable")}
+    statuses = ("match", "meets_bound", "mismatch", "not_computable")
+    assert {r[6] for r in figures[1:]} <= {label(f"status.{s}") for s in statuses}
     # one sheet per town: its total, then its villages, with coverage as numbers formatted as percent
     villages = mini_tables["divisions"].query("level == 'village'")
     for code, name in zip(towns["code"], towns["name"], strict=True):

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from partychain import services
-from partychain.services.figures import figures as compute_figures
 from partychain.graph_model.codes import CODE_LENGTHS
 from partychain.labels import label
 from partychain.services import scorecards
+from partychain.services.figures import figures as compute_figures
 from partychain.storage.base import GraphStore
 from partychain.xlsx import Cell, Sheet, sheet_name, stream_workbook
 

@@ -277,8 +277,19 @@ class Expected:
         joined_coops = set(joined["cooperative_id"])
         contracts = t["contracts"]
         with_households |= set(contracts.loc[contracts["cooperative_id"].isin(joined_coops), "company_id"])
-        m3 = companies[(companies["run_by"] != "") & companies["id"].isin(held) & companies["id"].isin(with_households)]
         orgs = t["party_orgs"].set_index("id")
+        village_branches = orgs[(orgs["level"] == "branch") & (orgs["kind"] == "village")]
+        shares = t["shareholdings"]
+        m3 = 0
+        for p in companies.loc[companies["id"].isin(held) & companies["id"].isin(with_households), "id"]:
+            partners = {self.run_by[p]} - {""}  # the company's own branch,
+            holders = set(shares.loc[shares["holder_of"] == p, "village_code"])
+            partners |= {b for b, covers in village_branches["covers"].items()  # a village branch through shares
+                         if holders & set(filter(None, covers.split(";")))}
+            contracted = set(contracts.loc[contracts["company_id"] == p, "cooperative_id"])
+            partners |= {b for b in village_branches.index  # or through an order contract
+                         if any(self.run_by.get(c) == b for c in contracted)}
+            m3 += len(partners)
         m4 = 0
         for _, g in orgs[(orgs["level"] == "group") & (orgs["kind"] == "industry")].iterrows():
             parent = g["parent_id"]
@@ -286,7 +297,7 @@ class Expected:
                 seat = g["seat_code"] or orgs.loc[parent, "seat_code"]
                 m4 += seat.startswith(scope)
         return {"jc_coop_poor": len(m1), "branch_specialized_coop_collective_poor": len(m2),
-                "branch_company_collective_households": len(m3), "village_branch_industry_group": m4}
+                "branch_company_collective_households": m3, "village_branch_industry_group": m4}
 
     def downstream(self, org_id: str) -> dict[str, int]:
         under = self.subtree(org_id)

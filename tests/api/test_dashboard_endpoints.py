@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from partychain import services
 from partychain.api.app import create_app
+from partychain.graph_model.enums import OrgLevel
 
 METRICS = services.COVERAGE_METRICS
 
@@ -112,7 +113,7 @@ def test_org_roots_and_their_counts(callers: dict[str, Any], mini_tables: dict[s
     want = orgs[(orgs["parent_id"] == "") & orgs["seat_code"].str.startswith("520628")]
     assert sorted(o["id"] for o in roots) == sorted(want["id"])
     assert [o["level"] for o in roots] == sorted((o["level"] for o in roots),
-                                                 key=["joint_committee", "general_branch", "branch", "group"].index)
+                                                 key=[v.value for v in OrgLevel].index)
     for o in roots:
         down = exp.downstream(o["id"])
         assert {k: o[k] for k in ("orgs", "cooperatives", "companies", "bases")} == \

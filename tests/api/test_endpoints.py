@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from partychain import services
 from partychain.api.app import create_app
 from partychain.storage.embedded import EmbeddedStore
 
@@ -135,8 +136,7 @@ def test_household_chains(ds: Dataset) -> None:
     sample = [*driven["id"].iloc[:15], *hh.loc[~hh["id"].isin(ds.expected.drivers), "id"].iloc[:2]]
     for h in sample:
         chains, total = all_pages(ds.researcher, f"/households/{h}/chains", {}, limit=2, key="chains")
-        got = {tuple(c[k] for k in ("member_id", "base_id", "owner_id", "branch_id", "general_branch_id",
-                                    "joint_committee_id")) for c in chains}
+        got = {tuple(c[k] for k in services.CHAIN_COLUMNS) for c in chains}
         assert got == ds.expected.chains(h) and total == len(chains), h
     r = ds.researcher.get("/households/HH-NO-SUCH/chains")
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
@@ -242,10 +242,19 @@ def test_figures(ds: Dataset) -> None:
     for _, r in mine.iterrows():
         row = got[(r["metric"], r["scope_code"])]
         assert row["reported"] == pytest.approx(float(r["value"]))
-        if row["computed"] is None:
-            assert row["status"] == "not_computable"
+        qualifiers = set(filter(None, str(r["qualifiers"]).split(";"))) or {"exact"}
+        assert set(row["qualifiers"]) == qualifiers
+        assert row["wording"] == (r["wording"] or None)
+        computed, reported = row["computed"], row["reported"]
+        if computed is None:
+            want = "not_computable"
+        elif "can_reach" in qualifiers:  # a capacity: fewer recorded neither confirms nor contradicts it
+            want = "meets_bound" if computed >= reported else "not_computable"
+        elif "at_least" in qualifiers:  # 余: more than the figure
+            want = "meets_bound" if computed >= reported else "mismatch"
         else:
-            assert row["status"] == ("match" if row["computed"] == pytest.approx(row["reported"]) else "mismatch")
+            want = "match" if computed == pytest.approx(reported) else "mismatch"
+        assert row["status"] == want, (r["metric"], qualifiers, computed, reported)
     jc = got.get(("joint_committees", ds.county))
     if jc:
         orgs = ds.tables["party_orgs"]
@@ -254,7 +263,8 @@ def test_figures(ds: Dataset) -> None:
     mu = got.get(("planting_mu", ds.county))
     if mu:
         bases = ds.expected.located_in("bases", ds.county)
-        assert mu["computed"] == pytest.approx(pd.to_numeric(bases.loc[bases["unit"] == "mu", "scale"]).sum())
+        planned = pd.to_numeric(bases.loc[bases["unit"] == "mu", "planned_scale"], errors="coerce")
+        assert mu["qualifiers"][0] == "planned" and mu["computed"] == pytest.approx(planned.sum())  # 规划: the plan
 
 
 def test_scope_errors(ds: Dataset) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from platformdirs import user_runtime_path
 
 from partychain.api import first_run, session
 from partychain.api.app import create_app
@@ -135,7 +136,9 @@ def test_a_first_run_makes_a_key_and_a_link_that_works_once(clean_env: Any, tmp_
         assert made.url.startswith("http://127.0.0.1:8123/#token=")
         token = made.url.split("#token=")[1]
         key = made.key_file.read_text(encoding="utf-8").strip()
-        assert made.key_file.stat().st_mode & 0o077 == 0 and made.key_file.parent == tmp_path / "graph"
+        # beside the embedded graph; with Neo4j (no local graph folder), in the user's runtime folder
+        folder = tmp_path / "graph" if settings.engine_name == "embedded" else user_runtime_path("partychain")
+        assert made.key_file.stat().st_mode & 0o077 == 0 and made.key_file.parent == folder
         assert os.environ["PARTYCHAIN_API_KEYS"] == f"{key}:officer"
         token_file = Path(os.environ["PARTYCHAIN_SIGNIN_TOKEN_FILE"])
         assert token not in token_file.read_text(encoding="utf-8") and token_file.stat().st_mode & 0o077 == 0

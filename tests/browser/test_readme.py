@@ -44,7 +44,7 @@ def test_every_later_command_works_in_order(served: Served) -> None:
                 assert json.loads(res.stdout)["metrics"]["poor_households_driven"]["total"] > 0
             elif "/chains" in command:
                 body = json.loads(res.stdout)
-                assert body["household_id"] == "HH-520628-000001" and body["total"] >= 1
+                assert body["household_id"] == "HH-520628-000002" and body["total"] >= 1
             elif "-o var/gaps.xlsx" in command:
                 ws = openpyxl.load_workbook(served.workdir / "var" / "gaps.xlsx")["缺口清单"]
                 total = served.api("/gaps", scope="520628", kind="poor_households_not_driven", limit=1)["total"]

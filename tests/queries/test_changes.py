@@ -35,6 +35,7 @@ class Year:
                       if r["run_by"] and self.level.get(r["run_by"]) == "branch"}
         led = set(cop.loc[cop["led_by"] != "", "id"])
         self.coops_run = set(cop.loc[cop["run_by"].map(lambda o: self.level.get(o) == "branch"), "id"])
+        self.coops_party = self.coops_run | set(cop.loc[cop["led_by"] != "", "id"])  # run by a branch or led
         owner_ok = branch_run | led
 
         def under_jc(org: str) -> bool:
@@ -105,10 +106,11 @@ class Year:
         members = self.in_scope("members", code)
         bases = self.in_scope("bases", code)
         return {
-            "cooperatives_run_by_branch": (int(coops["id"].isin(self.coops_run).sum()), len(coops)),
-            "demo_points_run_by_branch": (int(demos["id"].isin(self.coops_run).sum()), len(demos)),
+            "cooperative_party_org": (int(coops["id"].isin(self.coops_party).sum()), len(coops)),
+            "demo_point_party_org": (int(demos["id"].isin(self.coops_party).sum()), len(demos)),
             "households_driven": (len(self.driven_in(code)), len(hh)),
             "poor_households_driven": (sum(1 for h in poor["id"] if self.drivers.get(h)), len(poor)),
+            "poor_chain_complete": (len(set(poor["id"]) & self.complete), len(poor)),
             "poor_chain_joint_committee": (len(set(poor["id"]) & self.complete_jc), len(poor)),
             "bases_linked": (len(set(bases["id"]) & self.linked_bases), len(bases)),
             "members_driving": (sum(1 for m in members["id"] if self.load.get(m)), len(members)),

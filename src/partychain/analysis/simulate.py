@@ -111,42 +111,20 @@ def _county(code: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
 def _pair(rng: np.random.Generator, town: IntArray, weak: npt.NDArray[np.bool_], strong: npt.NDArray[np.bool_],
           order: Callable[[np.random.Generator], IntArray], *, pairing_share: float, cross_town_share: float,
           hub_capacity: tuple[float, ...]) -> list[tuple[int, int]]:
-    """The generator's pairing passes (``partychain.sample.incomes.draw_pairings``, the same draws in the same
-    order) over the weak villages in the order ``order(rng)`` gives."""
-    w_idx = np.flatnonzero(weak)
-    s_idx = np.flatnonzero(strong)
-    if not len(w_idx) or not len(s_idx):
-        return []
-    n_pair = round(pairing_share * len(w_idx))
-    n_within = n_pair - round(cross_town_share * n_pair)
-    cap_p = np.asarray(hub_capacity, dtype=np.float64)
-    remaining = 1 + rng.choice(len(cap_p), size=len(s_idx), p=cap_p / cap_p.sum())
-    visit = order(rng)
-    pick = rng.random((2, len(visit)))
-    s_town = town[s_idx]
-    paired: dict[int, int] = {}
-    for rounds, (same_town, limit) in enumerate(((True, n_within), (False, n_pair))):
-        for i, v in enumerate(visit):
-            if len(paired) >= limit:
-                break
-            if v in paired:
-                continue
-            cand = ((s_town == town[v]) if same_town else (s_town != town[v])) & (remaining > 0)
-            if not cand.any():
-                continue
-            w = np.where(cand, remaining, 0).astype(np.float64)
-            j = min(int(np.searchsorted(np.cumsum(w) / w.sum(), pick[rounds, i], side="right")), len(w) - 1)
-            remaining[j] -= 1
-            paired[int(v)] = int(s_idx[j])
-    return sorted((s, w) for w, s in paired.items())
+    """The generator's pairing passes (the same draws in the same order) over the weak villages in the
+    order ``order(rng)`` gives."""
+    from partychain.sample.incomes import pair_in_passes
+
+    return pair_in_passes(rng, town, weak, strong, order, pairing_share=pairing_share,
+                          cross_town_share=cross_town_share, hub_capacity=hub_capacity)
 
 
 def generator_order(rng: np.random.Generator, town: IntArray, weak: npt.NDArray[np.bool_],
                     strong: npt.NDArray[np.bool_]) -> IntArray:
     """The generator's visiting order of weak villages: random, those whose town has a strong village first."""
-    w_idx = np.flatnonzero(weak)
-    strong_towns = np.isin(town[w_idx], town[np.flatnonzero(strong)])
-    return w_idx[np.argsort(rng.random(len(w_idx)) + np.where(strong_towns, 0.0, 0.6), kind="stable")]
+    from partychain.sample.incomes import weak_first_order
+
+    return weak_first_order(rng, town, weak, strong)
 
 
 def simulate_panel(scenario: str | Scenario, *, seed: int, county: str = "520628",

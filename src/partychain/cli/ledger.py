@@ -159,9 +159,14 @@ def versions(db: DbOption = None, fmt: FormatOption = Format.table,
 
 @command(panel=PANEL)
 def templates(out_dir: Annotated[Path, typer.Argument(help="folder to write empty tables into")],
-              xlsx: Annotated[bool, typer.Option("--xlsx", help="one workbook instead of CSV files")] = False) -> None:
+              xlsx: Annotated[bool, typer.Option("--xlsx", help="one workbook instead of CSV files")] = False,
+              lang: Annotated[str, typer.Option("--lang", help="en: English file names and headers; zh: "
+                                                               "Chinese (表名.csv, 中文表头)")] = "en",
+              ) -> None:
     """Write empty ledger tables with their headers, and the data dictionary beside them."""
     from partychain.loaders.templates import write_templates
 
-    files = write_templates(out_dir, xlsx=xlsx)
+    if lang not in ("en", "zh"):
+        raise typer.BadParameter(f"--lang {lang!r}: expected en or zh")
+    files = write_templates(out_dir, xlsx=xlsx, lang=lang)  # type: ignore[arg-type]
     out.print(f"wrote {len(files)} file(s) to {out_dir}")

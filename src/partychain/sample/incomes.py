@@ -7,7 +7,7 @@ spawned streams), so ``partychain.analysis.simulate`` can redraw them exactly fo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,40 +17,47 @@ from partychain.graph_model.enums import PairingKind
 from .profile import CountyProfile, SampleError
 from .state import BoolArray, CountyState, IntArray
 
-__all__ = ["INCOME_STREAMS", "draw_incomes", "draw_pairings"]
+__all__ = ["INCOME_STREAMS", "draw_incomes", "draw_pairings", "pair_in_passes", "weak_first_order"]
 
 INCOME_STREAMS: tuple[int, int, int] = (14, 15, 16)
 """Positions, among the child generators a county spawns, of the income levels, the pairings and the
 planted effect's noise."""
 
 
-def draw_pairings(rng: np.random.Generator, town: IntArray, weak: BoolArray, strong: BoolArray,
-                  profile: CountyProfile) -> list[tuple[int, int]]:
-    """Strong villages leading weak ones, chosen from baseline data only: (strong, weak) positions.
+def weak_first_order(rng: np.random.Generator, town: IntArray, weak: BoolArray, strong: BoolArray) -> IntArray:
+    """The generator's visiting order of weak villages: random, those whose town has a strong village first."""
+    w_idx = np.flatnonzero(weak)
+    strong_towns = np.isin(town[w_idx], town[np.flatnonzero(strong)])
+    return w_idx[np.argsort(rng.random(len(w_idx)) + np.where(strong_towns, 0.0, 0.6), kind="stable")]
+
+
+def pair_in_passes(rng: np.random.Generator, town: IntArray, weak: BoolArray, strong: BoolArray,
+                   order: Callable[[np.random.Generator], IntArray], *, pairing_share: float,
+                   cross_town_share: float, hub_capacity: Sequence[float]) -> list[tuple[int, int]]:
+    """Pair weak villages with strong ones in two passes, visiting the weak ones in ``order(rng)``:
+    (strong, weak) positions.
 
     ``round(pairing_share * weak)`` weak villages are paired, ``round(cross_town_share * that)``
-    of them across a town border. Weak villages are visited in a random order that puts
-    villages whose town has a strong village first. A first pass pairs them with a strong
-    village of their own town, a second pass pairs still unpaired ones with a strong village
-    of another town (and fills up if the towns ran out of strong villages). Each strong
-    village can lead 1–5 weak villages (drawn from ``hub_capacity``) and is chosen in
-    proportion to its remaining capacity, so hubs emerge.
+    of them across a town border. A first pass pairs them with a strong village of their own town,
+    a second pass pairs still unpaired ones with a strong village of another town (and fills up if
+    the towns ran out of strong villages). Each strong village can lead 1–5 weak villages (drawn
+    from ``hub_capacity``) and is chosen in proportion to its remaining capacity, so hubs emerge.
+    ``partychain.analysis.simulate`` calls it with other visiting orders.
     """
     w_idx = np.flatnonzero(weak)
     s_idx = np.flatnonzero(strong)
     if not len(w_idx) or not len(s_idx):
         return []
-    n_pair = round(profile.pairing_share * len(w_idx))
-    n_within = n_pair - round(profile.cross_town_share * n_pair)
-    cap_p = np.asarray(profile.hub_capacity, dtype=np.float64)
+    n_pair = round(pairing_share * len(w_idx))
+    n_within = n_pair - round(cross_town_share * n_pair)
+    cap_p = np.asarray(hub_capacity, dtype=np.float64)
     remaining = 1 + rng.choice(len(cap_p), size=len(s_idx), p=cap_p / cap_p.sum())
-    strong_towns = np.isin(town[w_idx], town[s_idx])
-    order = w_idx[np.argsort(rng.random(len(w_idx)) + np.where(strong_towns, 0.0, 0.6), kind="stable")]
-    pick = rng.random((2, len(order)))
+    visit = order(rng)
+    pick = rng.random((2, len(visit)))
     s_town = town[s_idx]
     paired: dict[int, int] = {}
     for rounds, (same_town, limit) in enumerate(((True, n_within), (False, n_pair))):
-        for i, v in enumerate(order):
+        for i, v in enumerate(visit):
             if len(paired) >= limit:
                 break
             if v in paired:
@@ -63,6 +70,18 @@ def draw_pairings(rng: np.random.Generator, town: IntArray, weak: BoolArray, str
             remaining[j] -= 1
             paired[int(v)] = int(s_idx[j])
     return sorted((s, w) for w, s in paired.items())
+
+
+def draw_pairings(rng: np.random.Generator, town: IntArray, weak: BoolArray, strong: BoolArray,
+                  profile: CountyProfile) -> list[tuple[int, int]]:
+    """Strong villages leading weak ones, chosen from baseline data only: (strong, weak) positions.
+
+    :func:`pair_in_passes` with the profile's shares and hub capacities, weak villages visited in a
+    random order that puts villages whose town has a strong village first (:func:`weak_first_order`).
+    """
+    return pair_in_passes(rng, town, weak, strong, lambda r: weak_first_order(r, town, weak, strong),
+                          pairing_share=profile.pairing_share, cross_town_share=profile.cross_town_share,
+                          hub_capacity=profile.hub_capacity)
 
 
 def draw_incomes(st: CountyState, rngs: Sequence[np.random.Generator], pairing_effect: float) -> None:

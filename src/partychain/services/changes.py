@@ -19,6 +19,7 @@ from partychain.errors import InvalidArgument
 from partychain.storage.base import GraphStore
 
 from .scopes import check_scope, validate_scope
+from .scorecards import METRIC_PARTS
 
 CHANGE_KINDS: tuple[str, ...] = (
     "orgs_founded",
@@ -44,18 +45,10 @@ CHANGE_KINDS: tuple[str, ...] = (
   later year's ledger and none in the earlier one, split by whether the later year gives them a
   complete chain, the five links (as the coverage metric ``poor_chain_complete``)."""
 
-COVERAGE_PARTS: dict[str, tuple[str, str]] = {
-    "cooperatives_run_by_branch": ("cooperatives_run", "cooperatives"),
-    "demo_points_run_by_branch": ("demo_points_run", "demo_points"),
-    "households_driven": ("households_driven", "households"),
-    "poor_households_driven": ("poor_driven", "poor"),
-    "poor_chain_joint_committee": ("poor_complete", "poor"),
-    "bases_linked": ("bases_linked", "bases"),
-    "members_driving": ("members_driving", "members"),
-}
+COVERAGE_PARTS: dict[str, tuple[str, str]] = {**METRIC_PARTS, "members_driving": ("members_driving", "members")}
 """Coverage metrics compared per division, village by village: metric → (covered part, total part) of the named
-query ``list_coverage_by_village`` (whose header defines the parts: cooperatives a Branch RUNS; poor households
-with a chain reaching a JointCommittee, as ``poor_chain_joint_committee`` of :func:`~.coverage.coverage`)."""
+query ``list_coverage_by_village``: every coverage metric (:data:`~.coverage.COVERAGE_METRICS`, as the
+scorecards sum them), and the members who drive a household."""
 
 
 def _facts(store: GraphStore, scope: str) -> dict[str, dict[str, tuple[str, str, int]]]:

@@ -49,6 +49,7 @@ METRIC_PARTS: dict[str, tuple[str, str]] = {
     "households_driven": ("households_driven", "households"),
     "bases_linked": ("bases_linked", "bases"),
     "poor_chain_complete": ("poor_complete", "poor"),
+    "poor_chain_joint_committee": ("poor_jc", "poor"),
 }
 """Per coverage metric, the parts of ``list_coverage_by_village`` that are its (covered, total)."""
 

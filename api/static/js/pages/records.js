@@ -4,9 +4,13 @@ import { get } from "../api.js";
 import { t } from "../i18n.js";
 import { fmt, h, link, needSignIn, num, section, table, yesno } from "../ui.js";
 
-const CHAIN = ["member_id", "base_id", "owner_id", "branch_id", "general_branch_id", "joint_committee_id"];
-const STEP = { member_id: "member", base_id: "base", owner_id: "owner", branch_id: "branch",
-  general_branch_id: "general_branch", joint_committee_id: "joint_committee" };
+// The five links of a complete chain (household ← member ← base ← owner ← organization), then what the
+// organization sits under; the last three may be absent without breaking the chain.
+const CHAIN = ["member_id", "base_id", "owner_id", "org_id", "general_branch_id", "joint_committee_id", "town_committee_id"];
+const STEP = { member_id: "member", base_id: "base", owner_id: "owner", org_id: "org",
+  general_branch_id: "general_branch", joint_committee_id: "joint_committee", town_committee_id: "town_committee" };
+const ABOVE = ["general_branch_id", "joint_committee_id", "town_committee_id"];
+const ORG_STEPS = ["org_id", ...ABOVE];
 
 function rec(pairs) {
   return h("dl", { class: "record" }, pairs.flatMap(([k, v, key]) => [h("dt", {}, k),
@@ -72,16 +76,19 @@ export async function renderHousehold({ id, query }, ctx) {
   for (const c of chains.chains) {
     const steps = [];
     let broken = false;
+    let last = null;
     for (const k of CHAIN) {
       const v = c[k];
-      if (v === null && (k === "general_branch_id")) continue; // a branch may sit directly under a committee
+      if (v === null && ABOVE.includes(k)) continue; // not every organization sits under each of these
+      if (v !== null && v === last) continue; // a joint committee leading the owner is the organization itself
+      last = v;
       if (v === null) {
         if (!broken) steps.push(h("span", { class: "step broken" }, `${t(`chain.${STEP[k]}`)}: ${t("chain.breaks")}`));
         broken = true;
         continue;
       }
       const kind = k === "member_id" ? "member"
-        : ["branch_id", "general_branch_id", "joint_committee_id"].includes(k) ? "org" : null;
+        : ORG_STEPS.includes(k) ? "org" : null;
       steps.push(h("span", { class: "step", dataset: { key: `chain.${k}`, value: v } }, `${t(`chain.${STEP[k]}`)}: `,
         kind ? idLink(kind, v) : v));
     }
