@@ -28,7 +28,7 @@ def health(request: Request) -> dict[str, object]:
     return {"status": "ok", "villages": int(villages or 0), "dataset_version": info.version if info else None}
 
 
-@router.get("/stats", response_model=Stats, responses=problem_responses(503))
+@router.get("/stats", response_model=Stats, responses=problem_responses(404, 503))
 def stats(store: StoreDep) -> Stats:
     """Nodes per label, relationships per type, and which dataset is loaded since when."""
     nodes, rels = store.counts()
