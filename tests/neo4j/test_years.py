@@ -44,3 +44,5 @@ def test_one_year_per_database(neo4j_graphs: Any, tmp_path: Path) -> None:
     store.load(check_ledger(tmp_path / "2020"), source="mini 2020", replace=True)
     assert store.dataset().year == 2020  # type: ignore[union-attr]
     assert store.run("MATCH (l:Ledger) RETURN collect(l.year) AS y").scalar() == [2020]
+    store.load(check_ledger(mini_ledger_path()), source="mini", replace=True)  # replace takes a year-less one too
+    assert store.dataset().year is None  # type: ignore[union-attr]

@@ -158,9 +158,12 @@ def check_year(year: int | None, fingerprint: str, kept: Mapping[int | None, Dat
     >>> check_year(2021, "f2", {2021: info}, replace=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     partychain.errors.YearRefused: a different ledger of 2021 is already loaded (from a, 2026-01-01); ...
+    >>> check_year(None, "f3", {2021: info}, replace=True, single=True)  # Neo4j: replace takes any ledger
     """
     years = sorted(y for y in kept if y is not None)
-    if single and years and not replace:
+    if single:  # one version: replace allows any ledger over it
+        if not years or replace:
+            return
         only = kept[years[-1]]
         if year != only.year or fingerprint != only.fingerprint:
             raise YearRefused(
