@@ -21,10 +21,17 @@ from .problems import ApiError
 _bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer KEY`")
 
 
-def get_store(request: Request) -> Iterator[GraphStore]:
-    """The store, pinned to one graph version for the whole request: a load landing meanwhile cannot
-    mix old and new answers in one response (counts of one version beside the manifest of another)."""
-    with request.app.state.store.pinned() as store:
+YearQuery = Annotated[int | None, Query(
+    ge=1900, le=2100, description="the ledger year (dataset version) to read; default: the latest year loaded "
+                                  "(`GET /api/v1/versions`); 404 naming the years loaded when it is not loaded",
+    examples=[2021])]
+
+
+def get_store(request: Request, year: YearQuery = None) -> Iterator[GraphStore]:
+    """The store, pinned to one graph version for the whole request: the version of ``year`` (the latest by
+    default).  A load landing meanwhile cannot mix old and new answers in one response (counts of one
+    version beside the manifest of another)."""
+    with request.app.state.store.pinned(year) as store:
         yield store
 
 

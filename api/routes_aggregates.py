@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from partychain import services
 from partychain.services.figures import figures as compute_figures
 
-from .deps import ScopeQuery, StoreDep
+from .deps import ResearcherDep, ScopeQuery, StoreDep
 from .paging import PageDep, page_of
 from .problems import problem_responses
 from .routing import ApiRoute
-from .schemas import Coverage, Figures, ModelCounts
+from .schemas import Changes, Coverage, Figures, ModelCounts
 
 router = APIRouter(route_class=ApiRoute, tags=["aggregates"],
                    responses=problem_responses(400, 401, 404, 422, 429, 503))
@@ -24,6 +24,24 @@ def coverage(scope: ScopeQuery, store: StoreDep) -> dict[str, Any]:
     """How much of the industry chain a party organization reaches in a division, metric by metric."""
     services.check_scope(store, scope)
     return {"scope": scope, "metrics": services.coverage(store, scope)}
+
+
+_YEAR = {"ge": 1900, "le": 2100, "examples": [2021]}
+
+
+@router.get("/changes", response_model=Changes, responses=problem_responses(403))
+def changes(
+    request: Request, scope: ScopeQuery, _: ResearcherDep,
+    from_: Annotated[int, Query(alias="from", description="the earlier ledger year", **_YEAR)],
+    to: Annotated[int, Query(description="the later ledger year", **_YEAR)],
+    limit: Annotated[int, Query(ge=0, le=100_000, description="ids listed per kind of change (counts are "
+                                                              "complete)")] = 1000,
+) -> dict[str, Any]:
+    """What changed in a division between two ledger years, matched by stable ids: organizations founded and
+    dissolved, cooperatives newly run by a branch, bases newly linked, households newly driven or dropped,
+    poverty exits with and without a complete chain, members' load, and coverage then and now for the
+    division, its towns and villages.  404 naming the years loaded when either year is not loaded."""
+    return services.changes(request.app.state.store, scope=scope, from_year=from_, to_year=to, limit=limit)
 
 
 @router.get("/models", response_model=ModelCounts)

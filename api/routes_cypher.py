@@ -30,7 +30,7 @@ from .routing import ApiRoute
 from .schemas import CypherRequest, CypherResult
 
 router = APIRouter(route_class=ApiRoute, tags=["cypher"],
-                   responses=problem_responses(400, 401, 403, 413, 422, 429, 503, 504))
+                   responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503, 504))
 
 # refusals of the store's guard and its workers: answered as problems.py maps them (403, 400, 413)
 _REFUSALS = (QueryTimeout, ReadOnlyViolation, StatementNotAllowed, QueryTooComplex, QueryTooLarge, BadParameters,

@@ -95,11 +95,19 @@ class Health(BaseModel):
 
 
 class DatasetSummary(BaseModel):
+    year: int | None = Field(None, description="the ledger's year (null: a ledger that declares none)",
+                             examples=[2021])
+    as_of: str | None = Field(None, description="the date the ledger declares it is up to (ISO 8601)")
     version: str = Field(description="version id of the load", examples=["20210408T000000000000Z-01d57d91"])
     loaded_at: str = Field(description="when it was loaded (ISO 8601, UTC)")
     engine: str = Field(description="embedded or neo4j")
     fingerprint: str = Field(description="content hash of the ledger that was loaded")
     warnings: int = Field(description="validation warnings of the load")
+
+
+class Versions(BaseModel):
+    versions: list[DatasetSummary] = Field(description="the versions kept, one per ledger year, oldest first")
+    default: str | None = Field(None, description="version id read when no year is asked for: the latest year's")
 
 
 class Stats(BaseModel):
@@ -580,3 +588,52 @@ class Session(BaseModel):
     expires_at: str | None = Field(None, description="when the dashboard session ends (ISO 8601, UTC)")
     expired: bool = Field(False, description="true when a session cookie was sent that is no longer valid "
                                              "(expired, or the server restarted with a new key)")
+
+
+class ChangeSide(BaseModel):
+    year: int
+    version: str | None
+    as_of: str | None
+
+
+class MembersLoad(BaseModel):
+    members: int = Field(description="party members living in the division")
+    members_driving: int = Field(description="of them, those who drive at least one household")
+    households_driven: int = Field(description="DRIVES relationships of those members")
+    mean: float | None = Field(description="households per driving member")
+    median: float | None
+    max: int | None
+
+
+class CoverageThenNow(BaseModel):
+    code: str
+    level: str = Field(description="scope (the division asked for), town or village")
+    name: str | None
+    from_: dict[str, CoverageMetric] = Field(alias="from", serialization_alias="from")
+    to: dict[str, CoverageMetric]
+
+
+class Changes(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "scope": {"code": "520628", "name": "松桃苗族自治县", "level": "county", "kind": None},
+        "from": {"year": 2020, "version": "20261202T215509292574Z-8ab8be72", "as_of": "2020-12-31"},
+        "to": {"year": 2021, "version": "20261202T215516042927Z-67d82bc0", "as_of": "2021-04-08"},
+        "counts": {"orgs_founded": 68}, "changes": {"orgs_founded": ["BR-520628-0831"]},
+        "changed_meaning": {"village_codes": [], "org_ids": []},
+        "members": {"from": {"members": 13232, "members_driving": 12087, "households_driven": 93203, "mean": 7.711,
+                             "median": 8, "max": 10},
+                    "to": {"members": 13232, "members_driving": 12087, "households_driven": 93203, "mean": 7.711,
+                           "median": 8, "max": 10}},
+        "coverage": []}]})
+
+    scope: dict[str, Any] = Field(description="the division: code, name, level, kind")
+    from_: ChangeSide = Field(alias="from", serialization_alias="from")
+    to: ChangeSide
+    counts: dict[str, int] = Field(description="per kind of change, how many (complete)")
+    changes: dict[str, list[str]] = Field(description="per kind of change, the ids (at most `limit`, in id order)")
+    changed_meaning: dict[str, list[str]] = Field(
+        description="ids whose meaning changed between the years (a re-used village code, an org id of another "
+                    "level): reported, never matched")
+    members: dict[str, MembersLoad] = Field(description="members' load then (from) and now (to)")
+    coverage: list[CoverageThenNow] = Field(description="coverage metrics then and now: the division, its towns, "
+                                                        "its villages")

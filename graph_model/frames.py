@@ -9,6 +9,7 @@ order or dtypes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
@@ -100,6 +101,19 @@ class ValidatedLedger:
     warnings: list[Problem] = field(default_factory=list)
     rows_loaded: dict[str, int] = field(default_factory=dict)  # rows that become a node or relationship
     rows_skipped: dict[str, int] = field(default_factory=dict)  # blank rows, reported as a warning
+
+    @property
+    def year(self) -> int | None:
+        """The year the ledger declares in its ``ledger`` table (``None`` when it has none)."""
+        frame = self.nodes.get("Ledger")
+        return int(frame["year"].iloc[0]) if frame is not None and len(frame) else None
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date the ledger declares it is up to (``None`` when it declares none)."""
+        frame = self.nodes.get("Ledger")
+        value = frame["as_of"].iloc[0] if frame is not None and len(frame) else None
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
     @property
     def node_count(self) -> int:

@@ -31,6 +31,7 @@ from .nodes import (
     Household,
     Industry,
     JointCommittee,
+    Ledger,
     Meeting,
     PartyMember,
     ReportedFigure,
@@ -180,6 +181,12 @@ _VILLAGE = ("Village",)
 # --- the tables -------------------------------------------------------------------
 
 TABLES: tuple[Table, ...] = (
+    Table(
+        name="ledger", zh="台账", kind="nodes", label="Ledger", key_from=("year",), unique_together=("year",),
+        description=("The year the ledger records: one row.  Ledgers of several years load side by side, one "
+                     "dataset version per year; once years are kept, a ledger without this table is refused."),
+        columns=(prop(Ledger, "year", required=True), prop(Ledger, "as_of")),
+    ),
     Table(
         name="divisions", zh="行政区划", required_table=True, kind="nodes",
         description="Administrative divisions: the county, its towns and villages.",

@@ -271,6 +271,21 @@ class Household(Node):
     phone: Annotated[str | None, Prop("phone number", zh=("电话", "手机"), personal="phone")] = None
 
 
+# --- the ledger itself ---------------------------------------------------------------
+
+
+class Ledger(Node):
+    ZH: ClassVar[str] = "台账"
+    DESCRIPTION: ClassVar[str] = ("The ledger itself: the year it records.  A graph keeps one ledger; the years a "
+                                  "county keeps load side by side as dataset versions, one per year "
+                                  "(`partychain versions`).")
+    id: Annotated[str, Prop("`{year}`")]
+    year: Annotated[Year, Prop("the year the ledger records", zh=("年份", "台账年份", "年度"), example=2021,
+                               not_future=True)]
+    as_of: Annotated[dt.date | None, Prop("date the ledger is up to (in its year)", zh=("截至日期", "日期"),
+                                          not_future=True)] = None
+
+
 # --- figures -------------------------------------------------------------------
 
 
@@ -343,7 +358,7 @@ class Meeting(Node):
 NODE_TYPES: tuple[type[Node], ...] = (
     County, Town, Village, DamArea, CountyCommittee, TownCommittee, JointCommittee, GeneralBranch, Branch,
     PartyGroup, Cooperative, Company, Base, Industry, PartyMember, Household, CollectiveIncome,
-    ReportedFigure, Source, WorkRule, Meeting,
+    ReportedFigure, Source, WorkRule, Meeting, Ledger,
 )
 NODES: dict[str, type[Node]] = {n.label(): n for n in NODE_TYPES}
 PARTY_ORG_LABELS: tuple[str, ...] = tuple(n.label() for n in NODE_TYPES if issubclass(n, PartyOrg))

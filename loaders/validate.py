@@ -459,6 +459,21 @@ def _check_cycles(tt: _Typed, parent_refs: _Resolved, col: _Collector) -> None:
             state[n] = 2
 
 
+def _check_ledger_table(tt: _Typed, col: _Collector) -> None:
+    """The ``ledger`` table declares one year; its as-of date lies in that year."""
+    n = len(tt.raw.frame)
+    if n > 1:
+        extra = np.zeros(n, dtype=bool)
+        extra[1:] = True
+        col.cells(tt.raw, "year", extra, "a ledger records one year: the ledger table has one row "
+                  "(load each year's ledger on its own)", tt.values["year"])
+    as_of = pd.to_datetime(tt.values["as_of"], errors="coerce")
+    year = tt.values["year"].astype("Float64")
+    bad = (as_of.notna() & year.notna()).to_numpy() & (as_of.dt.year.astype("Float64") != year).fillna(False).to_numpy(
+        dtype=bool)
+    col.cells(tt.raw, "as_of", bad, "the as-of date is not in the ledger's year", tt.values["as_of"])
+
+
 def _check_members(tt: _Typed, col: _Collector) -> None:
     b = tt.values["birth_year"].astype("Float64")
     j = tt.values["joined_year"].astype("Float64")
@@ -577,6 +592,7 @@ def validate_ledger(raw: RawLedger, *, today: dt.date | None = None) -> Validate
 
     _check_divisions(typed["divisions"], col)
     _check_cycles(typed["party_orgs"], resolved[("party_orgs", "parent_id")], col)
+    _check_ledger_table(typed["ledger"], col)
     _check_members(typed["members"], col)
     _check_households(typed["households"], col)
     _check_pairings(typed["pairings"], col)

@@ -82,6 +82,25 @@ def songtao_tables(songtao_path: Path) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="session")
+def songtao_years_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Songtao sample's history: ``ROOT/2019``, ``ROOT/2020``, ``ROOT/2021`` (the last one the sample)."""
+    from partychain.sample.history import generate_songtao_years
+
+    root = tmp_path_factory.mktemp("songtao-years")
+    generate_songtao_years(root, [2019, 2020, 2021], seed=2021)
+    return root
+
+
+@pytest.fixture(scope="session")
+def songtao_years_graph(songtao_years_path: Path, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+    """The three Songtao years loaded side by side (2021 the default)."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("songtao-years-graph") / "graph")
+    for year in (2019, 2020, 2021):
+        store.load(check_ledger(songtao_years_path / str(year)), source=f"songtao {year}")
+    return store
+
+
+@pytest.fixture(scope="session")
 def songtao_graph(songtao_path: Path, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     store = EmbeddedStore(tmp_path_factory.mktemp("songtao-graph") / "graph")
     store.load(check_ledger(songtao_path), source=str(songtao_path))
@@ -204,7 +223,7 @@ class Neo4jGraphs:
         ledger = self.ledger(name)
         info = self._store.dataset()
         if info is None or info.fingerprint != ledger.fingerprint() or info.source != name:
-            self._store.load(ledger, source=name)
+            self._store.load(ledger, source=name, replace=True)
             self.loaded.add(name)
         return self._store
 

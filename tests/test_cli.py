@@ -143,3 +143,39 @@ def test_dictionary_check(tmp_path: Path) -> None:
     assert run("dictionary", "--out", str(doc), "--check")[0] == 0
     doc.write_text("stale", encoding="utf-8")
     assert run("dictionary", "--out", str(doc), "--check")[0] == 1
+
+
+def _mini_of_year(root: Path, year: int) -> Path:
+    import shutil
+
+    dst = root / f"ledger-{year}"
+    shutil.copytree(mini_ledger_path(), dst)
+    (dst / "ledger.csv").write_text(f"year,as_of\n{year},\n", encoding="utf-8")
+    return dst
+
+
+def test_years_load_list_read_and_drop(tmp_path: Path, edit_csv: Callable[..., None]) -> None:
+    db = str(tmp_path / "db")
+    for year in (2021, 2020):
+        code, out = run("load", str(_mini_of_year(tmp_path, year)), "--db", db, "--format", "json")
+        assert code == 0, out
+        assert json.loads(out)[0]["year"] == year
+    code, out = run("versions", "--db", db, "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and [(r["year"], r["default"]) for r in rows] == [(2020, False), (2021, True)]
+    code, out = run("stats", "--db", db, "--year", "2020", "--format", "json")
+    assert code == 0 and json.loads(out)["dataset"]["year"] == 2020
+    code, out = run("query", "count_nodes", "--db", db, "--year", "2019")
+    assert code == 1 and "no ledger of 2019 is loaded; loaded years: 2020, 2021" in out
+    # the same year with other contents: only with --replace
+    edit_csv(tmp_path / "ledger-2020", "households", lambda f: f.assign(size="1"))
+    code, out = run("load", str(tmp_path / "ledger-2020"), "--db", db)
+    assert code == 1 and "--replace" in out
+    assert run("load", str(tmp_path / "ledger-2020"), "--db", db, "--replace")[0] == 0
+    # a ledger without a year, once years are kept: refused with the reason
+    code, out = run("load", str(mini_ledger_path()), "--db", db)
+    assert code == 1 and "declares no year" in out
+    code, out = run("versions", "--db", db, "--drop", "2021")
+    assert code == 0 and "dropped 2021" in out
+    code, out = run("versions", "--db", db, "--format", "json")
+    assert code == 0 and [(r["year"], r["default"]) for r in json.loads(out)] == [(2020, True)]

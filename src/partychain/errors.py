@@ -100,6 +100,11 @@ class DerivedIndexUnavailable(StoreError):
     """The derived index of a dataset version is missing, of another version or unreadable, and was not rebuilt."""
 
 
+class YearRefused(StoreError):
+    """A ledger's year does not fit the years kept: no year declared while years are kept, or a year already
+    loaded with other contents (replace it with ``--replace``).  Nothing was loaded."""
+
+
 class QueryNotFound(PartychainError):
     """No named query of that name exists in the catalog."""
 
@@ -154,3 +159,13 @@ class NotFound(PartychainError):
 
 class SampleError(PartychainError):
     """A sample cannot be generated with the given profile or targets."""
+
+
+class YearNotLoaded(NotFound):
+    """A year (dataset version) was asked for that is not loaded; ``years`` are the ones that are."""
+
+    def __init__(self, year: int, years: list[int]) -> None:
+        self.year = year
+        self.years = years
+        have = ", ".join(str(y) for y in years) if years else "none"
+        super().__init__(f"no ledger of {year} is loaded; loaded years: {have}")

@@ -80,7 +80,7 @@ def _variant(src: Path, dst: Path) -> Path:
 
 
 def _load_cmd(ledger: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "partychain.cli", "load", str(ledger), "--db", str(db)]
+    return [sys.executable, "-m", "partychain.cli", "load", str(ledger), "--db", str(db), "--replace"]
 
 
 def _env() -> dict[str, str]:
@@ -149,7 +149,7 @@ def _check_intact(db: Path, old: Ledger, new: Ledger) -> str:
 
 def _rerun_and_check(db: Path, ledger: Ledger, keep_versions: int = 2) -> None:
     store = EmbeddedStore(db, keep_versions=keep_versions)
-    store.load(ledger.validated, source=str(ledger.path))
+    store.load(ledger.validated, source=str(ledger.path), replace=True)
     assert store.checksum() == ledger.checksum
     store.close()
     assert not _partials(db), "a .partial directory survived the next load"
@@ -274,7 +274,7 @@ def die_on_call(fn, n, after=True, only=lambda *a, **k: True):
 
 {patch}
 from partychain.cli import main
-sys.argv = ["partychain", "load", {ledger!r}, "--db", {db!r}]
+sys.argv = ["partychain", "load", {ledger!r}, "--db", {db!r}, "--replace"]
 main()
 """
 

@@ -41,7 +41,7 @@ EditCsv = Callable[[Path, str, Callable[[pd.DataFrame], pd.DataFrame]], None]
 
 def _load(ledger: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PARTYCHAIN_ENGINE": "neo4j"}
-    return subprocess.Popen([sys.executable, "-m", "partychain.cli", "load", str(ledger)], env=env,
+    return subprocess.Popen([sys.executable, "-m", "partychain.cli", "load", str(ledger), "--replace"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -76,7 +76,7 @@ def _trials(source: Path, tmp_path: Path, edit_csv: EditCsv, trials: int, what: 
     try:
         clean = {}
         for name, ledger in (("b", ledger_b), ("a", ledger_a)):
-            info = store.load(check_ledger(ledger), source=name)
+            info = store.load(check_ledger(ledger), source=name, replace=True)  # two ledgers of one year
             clean[store.checksum()] = (name, info.fingerprint)
         assert len(clean) == 2
         started = time.perf_counter()

@@ -187,6 +187,7 @@ def sample_values(tables: dict[str, pd.DataFrame], schema: dict[str, Any]) -> di
         "scope": ["520628", *towns, villages[0]],
         "q": [*sorted(set(d["name"]))[:6], tables["members"]["name"].iloc[0]],  # a search for a person too
         "member_id": [*sorted(tables["members"]["id"]), "PM-NOPE"],
+        "from": ["2020"], "to": ["2021"],  # /changes: years (the mini ledger declares none: 404 naming none)
     }
     for ops in schema["paths"].values():
         for op in ops.values():

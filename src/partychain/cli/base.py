@@ -2,11 +2,14 @@
 
 Every command is registered with :func:`command`, which runs it under :func:`handled`: a
 :class:`~partychain.errors.PartychainError` becomes one clear message on stderr and an exit code
-(1 for an invalid ledger, listing every problem; 2 for everything else), never a traceback.
+(1 for an invalid ledger, listing every problem, for a ledger refused for its year and for a year not
+loaded, naming the years that are; 2 for everything else), never a traceback.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import functools
 import json
 import logging
@@ -24,7 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from partychain.errors import LedgerInvalid, PartychainError
+from partychain.errors import LedgerInvalid, PartychainError, YearNotLoaded, YearRefused
 from partychain.settings import get_settings
 
 app = typer.Typer(help="Party building along the industry chain, as a graph.", no_args_is_help=True,
@@ -48,6 +51,8 @@ DbOption = Annotated[Path | None, typer.Option("--db", help="graph directory (de
                                                              "per-user data directory)")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="output format")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="write here instead of stdout")]
+YearOption = Annotated[int | None, typer.Option("--year", help="the ledger year (dataset version) to read; default: "
+                                                                 "the latest (`partychain versions` lists them)")]
 CheckOption = Annotated[bool, typer.Option("--check", help="exit 1 if --out differs from what would be written")]
 
 
@@ -133,14 +138,23 @@ def fail(e: PartychainError, fmt: Format = Format.table) -> None:
                 err.print(f"  [{colour}]{p.severity}[/{colour}] {escape(str(p))}", markup=True, highlight=False)
         raise typer.Exit(1)
     err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)  # one line, however long
-    raise typer.Exit(2)
+    raise typer.Exit(1 if isinstance(e, YearNotLoaded | YearRefused) else 2)
 
 
-def open_store(db: Path | None) -> Any:
-    """The configured store (``--db`` overrides ``PARTYCHAIN_DB`` for the embedded engine)."""
+def open_store(db: Path | None, year: int | None = None) -> Any:
+    """The configured store (``--db`` overrides ``PARTYCHAIN_DB`` for the embedded engine), pinned to the version
+    of ``year`` for the rest of the command when one is given (:class:`~partychain.errors.YearNotLoaded`
+    when that year is not loaded)."""
     from partychain.storage import open_store as _open
 
-    return _open(get_settings(), db=db)
+    store = _open(get_settings(), db=db)
+    if year is None:
+        return store
+    return _pins.enter_context(store.pinned(year))
+
+
+_pins = contextlib.ExitStack()  # year views of this command, released at exit
+atexit.register(_pins.close)
 
 
 def generated(text: str, out_file: Path | None, check: bool, command_name: str) -> None:

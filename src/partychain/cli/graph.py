@@ -9,15 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from .base import DbOption, Format, FormatOption, command, emit, open_store, out, progress_bar
+from .base import DbOption, Format, FormatOption, YearOption, command, emit, open_store, out, progress_bar
 
 PANEL = "The graph"
 
 
 @command(panel=PANEL)
-def stats(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+def stats(db: DbOption = None, fmt: FormatOption = Format.table, year: YearOption = None) -> None:
     """Counts per node label and relationship type, and what dataset is loaded."""
-    store = open_store(db)
+    store = open_store(db, year)
     nodes, rels = store.counts()
     info = store.dataset()
     if fmt is Format.json:
@@ -27,26 +27,30 @@ def stats(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     emit([{"label": k, "nodes": v} for k, v in nodes.items()], fmt, title="nodes")
     emit([{"type": k, "relationships": v} for k, v in rels.items()], fmt, title="relationships")
     if info:
-        out.print(f"dataset {info.version} loaded {info.loaded_at} from {escape(info.source)}")
+        kept = f"year {info.year} " if info.year is not None else ""
+        out.print(f"dataset {kept}{info.version} loaded {info.loaded_at} from {escape(info.source)}")
 
 
 @command(panel=PANEL)
 def figures(db: DbOption = None, scope: Annotated[str, typer.Option(help="division code prefix")] = "",
             fmt: FormatOption = Format.table,
             all_metrics: Annotated[bool, typer.Option("--all", help="also list computed metrics "
-                                                                    "nobody reported")] = False) -> None:
+                                                                    "nobody reported")] = False,
+            year: YearOption = None) -> None:
     """Every reported figure beside the value computed from the graph, compared as the source words it (exact, at
-    least, planned, can reach, per year); exit 1 on a mismatch."""
+    least, planned, can reach, per year) and with the ledger year of its as-of date when that year is loaded;
+    exit 1 on a mismatch."""
     from partychain.services.figures import figures as compute
 
-    rows = compute(open_store(db), scope=scope, include_unreported=all_metrics)
+    rows = compute(open_store(db, year), scope=scope, include_unreported=all_metrics)
     if fmt is Format.json:
         emit([r.to_dict() for r in rows], fmt)
     else:
         emit([{"metric": r.metric, "scope": r.scope_code, "unit": r.unit, "as worded": r.wording or "",
                "compared as": ", ".join(r.qualifiers),
                "reported": f"{r.reported:,}" if r.reported is not None else "",
-               "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status}
+               "computed": f"{r.computed:,}" if r.computed is not None else "", "status": r.status,
+               "year": r.year if r.year is not None else ""}
               for r in rows], fmt, title="reported vs computed")
         for r in rows:
             if r.reason:
@@ -91,6 +95,7 @@ def query(
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     list_: Annotated[bool, typer.Option("--list", help="list the named queries")] = False,
+    year: YearOption = None,
 ) -> None:
     """Run a named query from the catalog on the configured engine."""
     from partychain import cypher
@@ -104,7 +109,7 @@ def query(
     missing = [p for p in q.parameters if p not in params]
     if missing:
         raise typer.BadParameter(f"query {name!r} needs --param for: {', '.join(missing)}\n{q.header}")
-    res = open_store(db).named(name, **params)
+    res = open_store(db, year).named(name, **params)
     emit(res.records(), fmt, title=name)
 
 
@@ -113,6 +118,7 @@ def export(
     out_dir: Annotated[Path, typer.Argument(help="folder to write the export into")],
     fmt: Annotated[str, typer.Option("--format", help="export format: neo4j-admin")] = "neo4j-admin",
     db: DbOption = None,
+    year: YearOption = None,
 ) -> None:
     """Export the graph, e.g. as neo4j-admin import CSV files for first loads of very large ledgers."""
     if fmt != "neo4j-admin":
@@ -120,7 +126,7 @@ def export(
     from partychain.export import export_neo4j_admin
 
     with progress_bar() as progress:
-        counts = export_neo4j_admin(open_store(db), out_dir, progress=progress)
+        counts = export_neo4j_admin(open_store(db, year), out_dir, progress=progress)
     emit([{"file": k, "rows": v} for k, v in counts.items()], Format.table, title=str(out_dir))
 
 
@@ -130,6 +136,7 @@ def report(
                                                        "to report on")],
     out_file: Annotated[Path, typer.Option("--out", help="the .xlsx workbook to write")],
     db: DbOption = None,
+    year: YearOption = None,
 ) -> None:
     """Write the workbook an organization department sends upward: overview and figures, a sheet per town, the
     gap lists (Chinese headers, numbers as numbers, no personal data)."""
@@ -137,5 +144,47 @@ def report(
 
     if out_file.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{out_file}: the report is an .xlsx workbook; name the file *.xlsx")
-    summary = write_report(open_store(db), scope, out_file)
+    summary = write_report(open_store(db, year), scope, out_file)
     out.print(f"wrote {escape(summary['path'])}: {len(summary['sheets'])} sheets, {summary['bytes']:,} bytes")
+
+
+@command(panel=PANEL)
+def diff(
+    from_year: Annotated[int, typer.Option("--from", help="the earlier ledger year")],
+    to_year: Annotated[int, typer.Option("--to", help="the later ledger year")],
+    scope: Annotated[str, typer.Option("--scope", help="division code: the county, a town or a village")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    limit: Annotated[int, typer.Option(help="ids listed per kind of change in JSON (counts are complete)")] = 1000,
+) -> None:
+    """What changed in a division between two ledger years: organizations founded and dissolved, cooperatives
+    newly run by a branch, bases newly linked, households newly driven or dropped, poverty exits with and
+    without a complete chain, members' load, coverage then and now; exit 1 naming the years loaded when a
+    year is not loaded."""
+    from partychain.services.changes import CHANGE_KINDS, changes
+
+    res = changes(open_store(db), scope=scope, from_year=from_year, to_year=to_year, limit=limit)
+    if fmt is Format.json:
+        out.print_json(json.dumps(res, ensure_ascii=False))
+        return
+    title = f"{res['scope']['code']} {res['scope']['name'] or ''}: {from_year} → {to_year}"
+    emit([{"change": k, "n": res["counts"][k]} for k in CHANGE_KINDS], fmt, title=title)
+    for what, ids in res["changed_meaning"].items():
+        if ids:
+            out.print(f"changed meaning ({what}), not matched: {', '.join(ids)}", highlight=False)
+    emit([{"": side, **{k: v for k, v in load.items()}} for side, load in
+          ((str(from_year), res["members"]["from"]), (str(to_year), res["members"]["to"]))], fmt,
+         title="members' load")
+    rows = []
+    for c in res["coverage"]:
+        if c["level"] == "village" and len(res["coverage"]) > 40:
+            continue  # the towns say it; --format json lists every village
+        for metric, then in c["from"].items():
+            now = c["to"][metric]
+            rows.append({"division": f"{c['code']} {c['name'] or ''}".strip(), "metric": metric,
+                         str(from_year): _ratio(then), str(to_year): _ratio(now)})
+    emit(rows, fmt, title="coverage then and now")
+
+
+def _ratio(m: dict[str, Any]) -> str:
+    return f"{m['covered']:,}/{m['total']:,}" + (f" ({m['ratio']:.1%})" if m["ratio"] is not None else "")

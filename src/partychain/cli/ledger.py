@@ -14,8 +14,12 @@ from .base import DbOption, Format, FormatOption, command, emit, err, open_store
 PANEL = "Ledgers"
 
 
-def load_ledger(ledger_path: Path, db: Path | None, fmt: Format) -> None:
-    """Validate and load a ledger, printing warnings, progress and a summary."""
+ReplaceOption = Annotated[bool, typer.Option("--replace", help="replace the loaded version of the ledger's year when "
+                                                                "its contents differ (refused otherwise)")]
+
+
+def load_ledger(ledger_path: Path, db: Path | None, fmt: Format, *, replace: bool = False) -> None:
+    """Validate and load a ledger as the version of its year, printing warnings, progress and a summary."""
     from partychain.loaders import check_ledger
 
     with progress_bar() as progress:
@@ -24,9 +28,9 @@ def load_ledger(ledger_path: Path, db: Path | None, fmt: Format) -> None:
         for w in ledger.warnings:
             err.print(f"  [yellow]warning[/yellow] {escape(str(w))}", highlight=False)
         store = open_store(db)
-        info = store.load(ledger, source=str(ledger_path.resolve()), progress=progress)
+        info = store.load(ledger, source=str(ledger_path.resolve()), progress=progress, replace=replace)
     summary: dict[str, Any] = {
-        "version": info.version, "engine": info.engine, "nodes": sum(info.nodes.values()),
+        "year": info.year, "version": info.version, "engine": info.engine, "nodes": sum(info.nodes.values()),
         "relationships": sum(info.relationships.values()), "rows_in": sum(info.rows_in.values()),
         "rows_loaded": sum(info.rows_loaded.values()), "rows_skipped": sum(info.rows_skipped.values()),
         "warnings": info.warnings, "seconds": info.seconds, "db": str(getattr(store, "path", "")) or None}
@@ -46,15 +50,36 @@ def sample_songtao(
     load: Annotated[bool, typer.Option("--load/--no-load", help="also load it into the graph")] = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
+    years: Annotated[str | None, typer.Option("--years", help="write the ledgers of these years (2019-2021, or "
+                                                              "a list 2020,2021) into --out/YEAR; --load loads "
+                                                              "them all, side by side")] = None,
+    replace: ReplaceOption = False,
 ) -> None:
-    """Write the Songtao county sample ledger (real 28 towns and 522 villages, synthetic people)."""
+    """Write the Songtao county sample ledger (real 28 towns and 522 villages, synthetic people); with --years,
+    its history: the ledgers of 2019, 2020 and 2021, consistent with each other (the 2021 one is the sample)."""
     from partychain.sample import generate_songtao
 
+    if years is not None:
+        from partychain.sample.history import generate_songtao_years, parse_years
+
+        wanted = parse_years(years)
+        with progress_bar() as progress:
+            written = generate_songtao_years(out_dir, wanted, seed=seed, pairing_effect=pairing_effect,
+                                             progress=progress)
+        for year, summary in written.items():
+            err.print(f"wrote the {year} ledger: {sum(summary.rows.values()):,} rows to {summary.out_dir}")
+        if load:
+            for summary in written.values():
+                load_ledger(summary.out_dir, db, fmt, replace=replace)
+        else:
+            emit([{"year": y, "folder": str(s.out_dir), "rows": sum(s.rows.values())} for y, s in written.items()],
+                 fmt, title=str(out_dir))
+        return
     with progress_bar() as progress:
         summary = generate_songtao(out_dir, seed=seed, pairing_effect=pairing_effect, progress=progress)
     err.print(f"wrote {sum(summary.rows.values()):,} rows in {len(summary.rows)} tables to {out_dir}")
     if load:
-        load_ledger(out_dir, db, fmt)
+        load_ledger(out_dir, db, fmt, replace=replace)
     else:
         emit([{"table": k, "rows": v} for k, v in summary.rows.items()], fmt, title=str(out_dir))
 
@@ -108,9 +133,28 @@ def validate(ledger: Annotated[Path, typer.Argument(help="ledger folder or .xlsx
 
 @command(panel=PANEL)
 def load(ledger: Annotated[Path, typer.Argument(help="ledger folder or .xlsx")], db: DbOption = None,
-         fmt: FormatOption = Format.table) -> None:
-    """Validate a ledger and replace the graph with it, atomically (the old graph stays on any error)."""
-    load_ledger(ledger, db, fmt)
+         fmt: FormatOption = Format.table, replace: ReplaceOption = False) -> None:
+    """Validate a ledger and load it as the version of its year (its `ledger` table), atomically: the other years
+    stay, and the old graph of its year stays on any error.  A year already loaded with other contents is
+    replaced only with --replace; once years are kept, a ledger without a year is refused (exit 1)."""
+    load_ledger(ledger, db, fmt, replace=replace)
+
+
+@command(panel=PANEL)
+def versions(db: DbOption = None, fmt: FormatOption = Format.table,
+             drop: Annotated[list[int] | None, typer.Option("--drop", help="remove the version of this year "
+                                                                           "(repeatable)")] = None) -> None:
+    """The dataset versions kept, one per ledger year (the latest is what every command reads by default);
+    --drop YEAR removes a year."""
+    store = open_store(db)
+    for year in drop or []:
+        gone = store.drop(year)
+        err.print(f"dropped {year} (version {gone.version}, loaded {gone.loaded_at})")
+    latest = store.dataset()
+    emit([{"year": v.year, "as_of": v.as_of, "version": v.version, "loaded_at": v.loaded_at, "source": v.source,
+           "nodes": sum(v.nodes.values()), "relationships": sum(v.relationships.values()),
+           "default": latest is not None and v.version == latest.version} for v in store.versions()],
+         fmt, title="versions")
 
 
 @command(panel=PANEL)

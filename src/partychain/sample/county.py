@@ -55,7 +55,7 @@ STREAMS: dict[str, int] = {
 }
 """Position of each step's child generator among those the county spawns (incomes: :data:`INCOME_STREAMS`)."""
 
-COUNTY_WIDE: tuple[str, ...] = ("industries", "work_rules", "reported_figures")
+COUNTY_WIDE: tuple[str, ...] = ("ledger", "industries", "work_rules", "reported_figures")
 """Tables :func:`generate_county` leaves empty: written once per ledger by the caller."""
 
 

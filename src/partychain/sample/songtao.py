@@ -196,6 +196,7 @@ def generate_songtao(out_dir: Path, *, seed: int = 2021, pairing_effect: float =
     tables["industries"] = industries_frame()
     tables["work_rules"] = work_rules_frame(SONGTAO_PROFILE)
     tables["reported_figures"] = reported_figures_frame()
+    tables["ledger"] = pd.DataFrame({"year": [int(AS_OF[:4])], "as_of": [AS_OF]})  # the report's date
     got = computed_figures(tables)
     wrong = {f.metric: (got[f.metric], f.wording) for f in PUBLISHED_FIGURES if not holds(f, got[f.metric])}
     if wrong:

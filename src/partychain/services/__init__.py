@@ -12,7 +12,8 @@ as parameters, and returns plain dicts and lists.
 * :mod:`.models` — the four linkage models;
 * :mod:`.orgs` — party organizations, their trees and what is downstream of them;
 * :mod:`.records` — cooperatives, villages, households, members, pairings, search, industries;
-* :mod:`.figures` — published figures beside the values computed from the graph.
+* :mod:`.figures` — published figures beside the values computed from the graph;
+* :mod:`.changes` — what changed in a division between two ledger years.
 
 Scopes are division codes: 2 digits (province), 4 (prefecture), 6 (county), 9 (town) or 12
 (village).  Things count where they are: cooperatives, companies and bases by the village
@@ -31,6 +32,7 @@ a list's records are, for whoever joins the personal-data store by id).
 from __future__ import annotations
 
 from .chains import CHAIN_COLUMNS, assemble_chains, household_chains
+from .changes import CHANGE_KINDS, changes
 from .coverage import COVERAGE_METRICS, GAP_KINDS, GAP_RECORD_LABELS, activity_days, coverage, gaps
 from .cursors import decode_cursor, encode_cursor, list_identity
 from .models import MODELS, model_counts, model_instances
@@ -40,8 +42,9 @@ from .records import cooperative, household, industry_totals, member, pairings, 
 from .scopes import MAX_LIMIT, check_scope, validate_scope, version_of
 
 __all__ = [
-    "CHAIN_COLUMNS", "COVERAGE_METRICS", "DOWNSTREAM_RECORD_LABELS", "GAP_KINDS", "GAP_RECORD_LABELS", "MAX_LIMIT",
-    "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days", "assemble_chains", "check_scope", "cooperative", "coverage",
+    "CHAIN_COLUMNS", "CHANGE_KINDS", "COVERAGE_METRICS", "DOWNSTREAM_RECORD_LABELS", "GAP_KINDS", "GAP_RECORD_LABELS",
+    "MAX_LIMIT", "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days", "assemble_chains", "changes", "check_scope",
+    "cooperative", "coverage",
     "decode_cursor", "encode_cursor", "gaps", "household", "household_chains", "industry_totals", "list_identity",
     "member", "model_counts", "model_instances", "org", "org_downstream", "org_downstream_items", "org_tree",
     "page_of", "pairings", "search_villages", "validate_scope", "version_of", "village",

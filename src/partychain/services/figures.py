@@ -93,6 +93,7 @@ class FigureRow:
     source_author: str | None = None
     source_published_at: str | None = None
     publisher: str | None = None
+    year: int | None = None  # the ledger year (dataset version) the figure was compared with; None: no year
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,32 +142,44 @@ def figures(store: GraphStore, *, scope: str = "", include_unreported: bool = Fa
             on_scope: Callable[[str], None] | None = None) -> list[FigureRow]:
     """Every reported figure (about ``scope`` or below) beside the value computed from the graph.
 
+    Each figure is compared with the ledger year of its as-of date when that year is loaded (a dataset
+    version, ``partychain versions``), else with the graph of ``store``; ``FigureRow.year`` says which.
     With ``include_unreported``, metrics without a reported figure are listed for each
     scope that has reported figures, with status ``unreported``.
     """
     reported = store.named("list_reported_figures", scope=scope).records()
-    cache: dict[str, dict[str, float | None]] = {}
+    info = store.dataset()
+    own = info.year if info is not None else None
+    years = set(store.years()) if reported else set()
+    cache: dict[tuple[str, int | None], dict[str, float | None]] = {}
     rows: list[FigureRow] = []
     for r in reported:
         sc = r["scope_code"]
-        if sc not in cache:
+        as_of_year = int(str(r["as_of"])[:4]) if r["as_of"] else None
+        year = as_of_year if as_of_year in years else own
+        if (sc, year) not in cache:
             if on_scope:
                 on_scope(sc)
-            cache[sc] = compute_metrics(store, sc)
+            if year == own:
+                cache[(sc, year)] = compute_metrics(store, sc)
+            else:
+                with store.pinned(year) as then:
+                    cache[(sc, year)] = compute_metrics(then, sc)
         rep = _num(r["value"])
         qualifiers = list(r["qualifiers"] or [])
-        computed, status, reason = compare(r["metric"], rep, qualifiers, cache[sc])
+        computed, status, reason = compare(r["metric"], rep, qualifiers, cache[(sc, year)])
         rows.append(FigureRow(metric=r["metric"], scope_code=sc, as_of=r["as_of"], unit=r["unit"], reported=rep,
                               computed=computed, status=status, qualifiers=qualifiers or ["exact"], reason=reason,
                               wording=r["wording"], source_title=r["source_title"], source_author=r["source_author"],
-                              source_published_at=r["source_published_at"], publisher=r["publisher"]))
+                              source_published_at=r["source_published_at"], publisher=r["publisher"], year=year))
     if include_unreported:
         seen = {(r.metric, r.scope_code) for r in rows}
-        for sc, values in cache.items():
+        for (sc, year), values in cache.items():
             for m in METRICS:
                 if (m.name, sc) not in seen:
+                    seen.add((m.name, sc))
                     rows.append(FigureRow(metric=m.name, scope_code=sc, as_of=None, unit=m.unit, reported=None,
-                                          computed=values[m.name], status="unreported"))
+                                          computed=values[m.name], status="unreported", year=year))
     mism = sum(1 for r in rows if r.status == "mismatch")
     if mism:
         log.warning("%d reported figure(s) do not match the graph", mism)

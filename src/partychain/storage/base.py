@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pyarrow as pa
 
 from partychain import cypher
+from partychain.errors import StoreError, YearNotLoaded, YearRefused
 from partychain.graph_model import NODE_TYPES, NODES, REL_TYPES, RELS, graph_properties_of
 
 from .personal import PersonalStore
@@ -91,6 +92,8 @@ class DatasetInfo:
     rows_skipped: dict[str, int] = field(default_factory=dict)  # blank rows, reported as warnings
     personal: dict[str, int] = field(default_factory=dict)  # records per label in the personal-data store
     format: int = 1  # see FORMAT; manifests before it have none
+    year: int | None = None  # the year the ledger declares (its ``ledger`` table); None: a ledger without one
+    as_of: str | None = None  # the date the ledger declares it is up to (ISO), if any
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +126,49 @@ def _fit(value: Any, budget: int) -> tuple[Any, int, bool]:
                 return out_d, used, True
         return out_d, used, False
     return value, 0, False
+
+
+def check_year(year: int | None, fingerprint: str, kept: Mapping[int | None, DatasetInfo], *,
+               replace: bool, single: bool = False) -> None:
+    """Refuse (:class:`~partychain.errors.YearRefused`) a ledger that does not fit the versions ``kept``
+    (by year; ``None`` for a version of a ledger without a year), before anything is written.
+
+    - a ledger without a year once years are kept: which year it records is unknown;
+    - a ledger of a year already loaded with other contents, unless ``replace``;
+    - on a store that keeps one version (``single``: Neo4j), any ledger other than the one loaded, once
+      that one declares a year, unless ``replace`` (it would drop the year loaded).
+
+    >>> info = DatasetInfo(version="v", loaded_at="2026-01-01", engine="embedded", source="a", fingerprint="f1",
+    ...                    year=2021)
+    >>> check_year(2020, "f2", {2021: info}, replace=False)  # another year: kept beside 2021
+    >>> check_year(2021, "f1", {2021: info}, replace=False)  # the same contents: loads again
+    >>> check_year(2021, "f2", {2021: info}, replace=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    partychain.errors.YearRefused: a different ledger of 2021 is already loaded (from a, 2026-01-01); ...
+    >>> check_year(None, "f3", {2021: info}, replace=True, single=True)  # Neo4j: replace takes any ledger
+    """
+    years = sorted(y for y in kept if y is not None)
+    if single:  # one version: replace allows any ledger over it
+        if not years or replace:
+            return
+        only = kept[years[-1]]
+        if year != only.year or fingerprint != only.fingerprint:
+            raise YearRefused(
+                f"this database keeps one year, {only.year} (from {only.source}, {only.loaded_at}); loading "
+                f"{'a ledger without a year' if year is None else f'another ledger of {year}'} would replace it: "
+                "load with --replace (the embedded engine keeps years side by side); nothing was loaded")
+        return
+    if year is None:
+        if years:
+            raise YearRefused(
+                f"the ledger declares no year, and years are kept ({', '.join(map(str, years))}): add its "
+                "`ledger` table (one row: year, as_of) so it loads as its year's version; nothing was loaded")
+        return
+    old = kept.get(year)
+    if old is not None and old.fingerprint != fingerprint and not replace:
+        raise YearRefused(
+            f"a different ledger of {year} is already loaded (from {old.source}, {old.loaded_at}); load with "
+            f"--replace to replace the {year} version; nothing was loaded")
 
 
 class RowBudget:
@@ -194,12 +240,30 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
-        """Replace the graph with a validated ledger, atomically."""
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
+             replace: bool = False) -> DatasetInfo:
+        """Load a validated ledger as the version of its year, atomically (see :func:`check_year`).
+
+        A ledger of a year already loaded replaces that year only when its contents are the same or
+        ``replace`` is set; a ledger without a year is refused once years are kept.
+        """
 
     @abstractmethod
     def dataset(self) -> DatasetInfo | None:
-        """What is loaded now, or ``None`` when nothing is."""
+        """What is loaded now (the latest year), or ``None`` when nothing is."""
+
+    def versions(self) -> list[DatasetInfo]:
+        """The dataset versions kept, one per year, oldest year first (a ledger without a year last)."""
+        info = self.dataset()
+        return [info] if info is not None else []
+
+    def years(self) -> list[int]:
+        """The years loaded, oldest first."""
+        return sorted(v.year for v in self.versions() if v.year is not None)
+
+    def drop(self, year: int) -> DatasetInfo:
+        """Remove the version of ``year`` (:class:`~partychain.errors.YearNotLoaded` when there is none)."""
+        raise StoreError(f"{type(self).__name__} keeps one version; there is no older year to drop")
 
     @abstractmethod
     def personal(self) -> PersonalStore:
@@ -226,13 +290,19 @@ class GraphStore(ABC):
         and waits until they are ready, a second or two)."""
 
     @contextlib.contextmanager
-    def pinned(self) -> Iterator[GraphStore]:
-        """A view whose every query (and :meth:`dataset`) sees one and the same graph version.
+    def pinned(self, year: int | None = None) -> Iterator[GraphStore]:
+        """A view whose every query (and :meth:`dataset`) sees one and the same graph version: the version of
+        ``year``, or (``None``) of the latest year.
 
         For answers built from several queries: a load that lands in between must not mix graphs.
-        The embedded engine pins the version its ``current`` link names now; this default (Neo4j,
-        whose load is one transaction) yields the store itself.
+        The embedded engine pins the version its ``current`` (or ``years/YEAR``) link names now; this
+        default (Neo4j, whose load is one transaction and which keeps one year) yields the store itself
+        and refuses any other year (:class:`~partychain.errors.YearNotLoaded`).
         """
+        if year is not None:
+            info = self.dataset()
+            if info is None or info.year != year:
+                raise YearNotLoaded(year, self.years())
         yield self
 
     def __enter__(self) -> GraphStore:

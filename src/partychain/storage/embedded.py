@@ -3,7 +3,9 @@
 Layout of the configured directory::
 
     DB/
-      current -> versions/<version>      symbolic link to the complete graph readers use
+      current -> years/<latest year>     symbolic link to the graph readers use by default: the latest year's
+                                         (-> versions/<version> for a ledger that declares no year)
+      years/<year> -> ../versions/<v>    one link per year kept (a ledger declares its year in its ``ledger`` table)
       versions/<version>/graph.lbdb      one LadybugDB database per load (+ its side files)
       versions/<version>/personal.sqlite the version's personal-data store (never in the graph)
       versions/<version>/derived.sqlite  the version's derived index (partychain.storage.derived)
@@ -14,10 +16,13 @@ Layout of the configured directory::
 
 A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
 (checkpointing its WAL), derives its index from it (read-only), writes the personal-data store and
-the manifest, renames the ``.partial`` directory and then atomically replaces the ``current`` link.
-A failed or killed load leaves the previous graph untouched, and readers never see half a load.  Readers open the
-database read-only and follow ``current`` on every call, so a running API picks up a
-new graph without a restart; a version is closed once its last in-flight query ends.
+the manifest, renames the ``.partial`` directory and then atomically replaces the link of its year
+(``years/<year>``); ``current`` names the latest year's link, so reloading the latest year swaps one link
+and a newer year swaps ``current`` once.  A failed or killed load leaves the previous graph untouched, and
+readers never see half a load.  Loading a year replaces that year only; the other years stay as they are.
+Readers open the database read-only and follow ``current`` (or the year's link) on every call, so a
+running API picks up a new graph without a restart; a version is closed once its last in-flight query
+ends, or once no link names it any more.
 """
 
 from __future__ import annotations
@@ -38,7 +43,12 @@ from typing import Any, ClassVar
 import ladybug
 import pyarrow as pa
 
-from partychain.errors import DerivedIndexUnavailable, GraphNotLoaded, StoreError
+from partychain.errors import (
+    DerivedIndexUnavailable,
+    GraphNotLoaded,
+    StoreError,
+    YearNotLoaded,
+)
 from partychain.graph_model import NODES, RELS, graph_properties_of, ladybug_ddl
 from partychain.graph_model.frames import ValidatedLedger, arrow_table
 from partychain.graph_model.properties import PropertySpec
@@ -51,6 +61,7 @@ from .base import (
     GraphStore,
     Progress,
     QueryResult,
+    check_year,
     node_query,
     node_schema,
     relationship_query,
@@ -209,11 +220,25 @@ class _Pinned(GraphStore):
         with self._store._hold(self._v):  # the caller may run this on a thread that outlives the pin
             return self._store._readonly_on(self._v, query, parameters, timeout_s=timeout_s, max_rows=max_rows)
 
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
+             replace: bool = False) -> DatasetInfo:
         raise StoreError("a pinned graph version cannot be replaced; load through the store")
+
+    def versions(self) -> list[DatasetInfo]:
+        return self._store.versions()
 
     def dataset(self) -> DatasetInfo | None:
         return self._v.info or _manifest(self._v.path)
+
+    @contextlib.contextmanager
+    def pinned(self, year: int | None = None) -> Iterator[GraphStore]:
+        """This view for its own year (or ``None``); the store's view of another year."""
+        info = self.dataset()
+        if year is None or (info is not None and info.year == year):
+            yield self
+        else:
+            with self._store.pinned(year) as other:
+                yield other
 
     def personal(self) -> PersonalStore:
         return self._v.personal
@@ -242,7 +267,7 @@ class EmbeddedStore(GraphStore):
         self.query_workers = query_workers
         self.worker_limits = worker_limits or Limits()
         self._lock = threading.Lock()
-        self._version: _Version | None = None
+        self._open: dict[str, _Version] = {}  # opened versions by name (the latest year's, and others asked for)
         self._pool: WorkerPool | None = None
 
     # --- reading -------------------------------------------------------------------
@@ -255,28 +280,69 @@ class EmbeddedStore(GraphStore):
     def current_link(self) -> Path:
         return self.path / "current"
 
-    def _current_name(self) -> str | None:
-        try:
-            return os.readlink(self.current_link).split("/")[-1]
-        except FileNotFoundError:
+    @property
+    def years_dir(self) -> Path:
+        return self.path / "years"
+
+    def _link(self, year: int | None) -> Path:
+        return self.current_link if year is None else self.years_dir / str(year)
+
+    def _current_name(self, year: int | None = None) -> str | None:
+        """The version the link of ``year`` (``None``: ``current``, through its year's link) names."""
+        link = self._link(year)
+        if not link.is_symlink():
             return None
+        return Path(os.path.realpath(link)).name
+
+    def _year_links(self) -> dict[int, str]:
+        """Year → the version its link names."""
+        out: dict[int, str] = {}
+        if self.years_dir.is_dir():
+            for link in self.years_dir.iterdir():
+                if link.name.isdigit() and link.is_symlink():
+                    out[int(link.name)] = os.readlink(link).split("/")[-1]
+        return dict(sorted(out.items()))
+
+    def _linked(self) -> set[str]:
+        """The versions some link names (the ``current`` one and each year's)."""
+        names = set(self._year_links().values())
+        current = self._current_name()
+        if current is not None:
+            names.add(current)
+        return names
+
+    def years(self) -> list[int]:
+        return list(self._year_links())
+
+    def versions(self) -> list[DatasetInfo]:
+        """The versions kept, one per year, oldest year first; the ``current`` one last when it has no year."""
+        out = [_manifest(self.path / "versions" / name) for name in self._year_links().values()]
+        current = self._current_name()
+        if current is not None and current not in {v.version for v in out}:
+            out.append(_manifest(self.path / "versions" / current))
+        return out
 
     @contextlib.contextmanager
-    def _use(self) -> Iterator[_Version]:
-        name = self._current_name()
+    def _use(self, year: int | None = None) -> Iterator[_Version]:
+        name = self._current_name(year)
         if name is None:
+            if year is not None:
+                raise YearNotLoaded(year, self.years())
             raise GraphNotLoaded(f"no graph loaded at {self.path} (run `partychain load LEDGER` or "
                                  "`partychain sample songtao --load`)")
         with self._lock:
-            v = self._version
-            if v is None or v.name != name:
-                new = _Version(name, self.path / "versions" / name, buffer_pool_mb=self.buffer_pool_mb)
-                if v is not None:
-                    v.retired = True
-                    if v.users == 0:
-                        v.close()
-                self._version = v = new
+            v = self._open.get(name)
+            if v is None:
+                v = _Version(name, self.path / "versions" / name, buffer_pool_mb=self.buffer_pool_mb)
+                self._open[name] = v
                 log.info("opened graph version %s", name)
+                linked = self._linked()
+                for other in list(self._open.values()):  # versions no link names any more: close when idle
+                    if other.name != name and other.name not in linked:
+                        del self._open[other.name]
+                        other.retired = True
+                        if other.users == 0:
+                            other.close()
             v.users += 1
         try:
             yield v
@@ -368,8 +434,8 @@ class EmbeddedStore(GraphStore):
             self.workers().start(wait=True)
 
     @contextlib.contextmanager
-    def pinned(self) -> Iterator[GraphStore]:
-        with self._use() as v:
+    def pinned(self, year: int | None = None) -> Iterator[GraphStore]:
+        with self._use(year) as v:
             yield _Pinned(self, v)
 
     def dataset(self) -> DatasetInfo | None:
@@ -390,9 +456,9 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self._lock:
-            if self._version is not None:
-                self._version.close()
-                self._version = None
+            for v in self._open.values():
+                v.close()
+            self._open.clear()
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.close()
@@ -412,7 +478,8 @@ class EmbeddedStore(GraphStore):
         finally:
             os.close(fd)
 
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
+             replace: bool = False) -> DatasetInfo:
         if not isinstance(ledger, ValidatedLedger):
             raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
         started = time.perf_counter()
@@ -422,9 +489,12 @@ class EmbeddedStore(GraphStore):
             for stale in versions.glob("*.partial"):
                 log.warning("removing an unfinished load: %s", stale)
                 shutil.rmtree(stale, ignore_errors=True)
-            for link in self.path.glob(".current.*"):  # a load killed before its link swap (we hold the lock)
-                link.unlink(missing_ok=True)
+            for link in [*self.path.glob(".current.*"), *self.years_dir.glob(".*.tmp.*")]:
+                link.unlink(missing_ok=True)  # a load killed before its link swap (we hold the lock)
             fingerprint = ledger.fingerprint()
+            year = ledger.year
+            kept = {v.year: v for v in self.versions()}
+            check_year(year, fingerprint, kept, replace=replace)
             name = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
             partial = versions / f"{name}.partial"
             partial.mkdir()
@@ -441,7 +511,8 @@ class EmbeddedStore(GraphStore):
                     engine=self.engine, source=source, fingerprint=fingerprint, rows_in=ledger.rows_in,
                     nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
                     seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
-                    rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT)
+                    rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT, year=year,
+                    as_of=ledger.as_of.isoformat() if ledger.as_of else None)
                 (partial / MANIFEST).write_text(json.dumps(info.to_dict(), ensure_ascii=False, indent=1),
                                                 encoding="utf-8")
                 for f in partial.iterdir():
@@ -450,12 +521,15 @@ class EmbeddedStore(GraphStore):
                 final = versions / name
                 partial.rename(final)
                 _fsync_dir(versions)
-                tmp_link = self.path / f".current.{os.getpid()}"
-                with contextlib.suppress(FileNotFoundError):
-                    tmp_link.unlink()
-                tmp_link.symlink_to(Path("versions") / name)
-                os.replace(tmp_link, self.current_link)
-                _fsync_dir(self.path)
+                if year is None:
+                    _swap_link(self.current_link, Path("versions") / name, self.path / f".current.{os.getpid()}")
+                else:
+                    self.years_dir.mkdir(exist_ok=True)
+                    _swap_link(self.years_dir / str(year), Path("..") / "versions" / name,
+                               self.years_dir / f".{year}.tmp.{os.getpid()}")
+                    latest = Path("years") / str(max([year, *(y for y in kept if y is not None)]))
+                    if not self.current_link.is_symlink() or Path(os.readlink(self.current_link)) != latest:
+                        _swap_link(self.current_link, latest, self.path / f".current.{os.getpid()}")
             except BaseException:
                 shutil.rmtree(partial, ignore_errors=True)
                 raise
@@ -518,11 +592,51 @@ class EmbeddedStore(GraphStore):
             db.close()
 
     def _prune(self, versions: Path, keep: str) -> None:
+        """Remove old versions: every version a link names stays, and of the others the newest
+        ``keep_versions - 1`` (a replaced year's previous graph, for readers still on it)."""
+        linked = self._linked() | {keep}
         done = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
-        old = [p for p in done if p.name != keep][: max(0, len(done) - self.keep_versions)]
+        spare = [p for p in done if p.name not in linked]
+        old = spare[: max(0, len(spare) - max(0, self.keep_versions - 1))]
         for p in old:
             shutil.rmtree(p, ignore_errors=True)
             log.info("removed old graph version %s", p.name)
+
+    def drop(self, year: int) -> DatasetInfo:
+        """Remove the version of ``year`` (its link, then its files); ``current`` moves to the latest year left."""
+        with self._load_lock():
+            name = self._current_name(year)
+            if name is None:
+                raise YearNotLoaded(year, self.years())
+            info = _manifest(self.path / "versions" / name)
+            current = Path(os.readlink(self.current_link)) if self.current_link.is_symlink() else None
+            if current == Path("years") / str(year):  # current first: it never dangles
+                left = [y for y in self._year_links() if y != year]
+                if left:
+                    _swap_link(self.current_link, Path("years") / str(max(left)),
+                               self.path / f".current.{os.getpid()}")
+                else:
+                    self.current_link.unlink()
+                    _fsync_dir(self.path)
+            (self.years_dir / str(year)).unlink()
+            _fsync_dir(self.years_dir)
+            linked = self._linked()
+            for p in (self.path / "versions").iterdir():  # the year's graph and its replaced predecessors
+                if p.is_dir() and p.name not in linked and not p.name.endswith(".partial"):
+                    with contextlib.suppress(OSError, ValueError, TypeError):
+                        if p.name == name or _manifest(p).year == year:
+                            shutil.rmtree(p, ignore_errors=True)
+            log.info("dropped the %d version %s", year, name)
+            return info
+
+
+def _swap_link(link: Path, target: Path, tmp: Path) -> None:
+    """Point ``link`` at ``target`` atomically (a new link renamed over the old one), durably."""
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    tmp.symlink_to(target)
+    os.replace(tmp, link)
+    _fsync_dir(link.parent)
 
 
 COMMIT_ROWS = 1_000_000

@@ -102,13 +102,24 @@ from partychain.errors import (
     QueryTimeout,
     ReadOnlyViolation,
     StoreError,
+    YearNotLoaded,
 )
 from partychain.graph_model import NODES, RELS, graph_properties_of, neo4j_constraints, properties_of
 from partychain.graph_model.frames import ValidatedLedger
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
-from .base import FORMAT, DatasetInfo, GraphStore, Progress, QueryResult, RowBudget, node_query, normalize_value
+from .base import (
+    FORMAT,
+    DatasetInfo,
+    GraphStore,
+    Progress,
+    QueryResult,
+    RowBudget,
+    check_year,
+    node_query,
+    normalize_value,
+)
 from .derived import DerivedIndex, open_derived, write_derived
 from .personal import PersonalStore, write_personal
 
@@ -585,10 +596,13 @@ class Neo4jStore(GraphStore):
         return self.derived_of(info.version) if info is not None else None
 
     @contextlib.contextmanager
-    def pinned(self) -> Iterator[GraphStore]:
+    def pinned(self, year: int | None = None) -> Iterator[GraphStore]:
         """A view whose personal data is that of the dataset version loaded now (the graph itself changes
-        only by a load's single commit)."""
+        only by a load's single commit).  The database keeps one year: another ``year`` is
+        :class:`~partychain.errors.YearNotLoaded`."""
         info = self.dataset()
+        if year is not None and (info is None or info.year != year):
+            raise YearNotLoaded(year, [info.year] if info is not None and info.year is not None else [])
         yield _PinnedNeo4j(self, info)
 
     def _prune_personal(self, keep: set[str]) -> None:
@@ -701,11 +715,18 @@ class Neo4jStore(GraphStore):
         """Run one batch inside the load transaction; returns the summary's counters."""
         return tx.run(statement, {"rows": list(rows)}).consume().counters
 
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
+             replace: bool = False) -> DatasetInfo:
+        """Replace the database's graph with ``ledger`` in one transaction.  The database keeps one year
+        (Neo4j Community serves one user database, and one graph per database keeps the named queries
+        as they are): a ledger other than the loaded one of a declared year needs ``replace``."""
         if not isinstance(ledger, ValidatedLedger):
             raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
         started = time.perf_counter()
         fingerprint = ledger.fingerprint()
+        old = self.dataset()
+        check_year(ledger.year, fingerprint, {old.year: old} if old is not None else {}, replace=replace,
+                   single=True)
         version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
         steps = 5 + len(ledger.nodes) + len(ledger.rels)
         done = 0
@@ -741,7 +762,8 @@ class Neo4jStore(GraphStore):
                         engine=self.engine, source=source, fingerprint=fingerprint, rows_in=dict(ledger.rows_in),
                         nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
                         seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
-                        rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT)
+                        rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT,
+                        year=ledger.year, as_of=ledger.as_of.isoformat() if ledger.as_of else None)
                     partial.rename(final)  # in place before the graph that names it becomes visible
                     tx.run(f"MATCH (d:{DATASET_LABEL} {{id: $id}}) "
                            "SET d.json = $json, d.version = $version, d.loaded_at = $loaded_at, d.loading = null",
@@ -833,7 +855,8 @@ class _PinnedNeo4j(GraphStore):
                      timeout_s: float, max_rows: int) -> tuple[QueryResult, bool]:
         return self._store.run_readonly(query, parameters, timeout_s=timeout_s, max_rows=max_rows)
 
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None) -> DatasetInfo:
+    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
+             replace: bool = False) -> DatasetInfo:
         raise StoreError("a pinned view cannot load; load through the store")
 
     def dataset(self) -> DatasetInfo | None:
