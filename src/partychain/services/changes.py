@@ -18,8 +18,8 @@ from typing import Any
 from partychain.errors import InvalidArgument
 from partychain.storage.base import GraphStore
 
+from .coverage import METRIC_PARTS
 from .scopes import check_scope, validate_scope
-from .scorecards import METRIC_PARTS
 
 CHANGE_KINDS: tuple[str, ...] = (
     "orgs_founded",
