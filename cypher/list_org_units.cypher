@@ -19,23 +19,26 @@ MATCH (r)<-[:UNDER*0..8]-(o:JointCommittee|Branch)
 WITH DISTINCT o
 MATCH (o)-[:RUNS|LEADS]->(u:Cooperative|Company)
 WITH DISTINCT o, u
+WITH count(*) AS total
+MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
+WHERE r.id = $org_id
+MATCH (r)<-[:UNDER*0..8]-(o:JointCommittee|Branch)
+WITH DISTINCT total, o
+MATCH (o)-[:RUNS|LEADS]->(u:Cooperative|Company)
+WITH DISTINCT total, o, u
+ORDER BY o.id, u.id
+SKIP $skip
+LIMIT $limit
 OPTIONAL MATCH (u)-[:LOCATED_IN]->(v:Village)
 OPTIONAL MATCH (company:Company)
 WHERE company.id = u.id
 OPTIONAL MATCH (u)-[:BUILDS]->(b:Base)
 OPTIONAL MATCH (b)-[:LINKS]->(m:PartyMember)
-WITH o, u, v, company, b, count(DISTINCT m) AS members
-WITH o, u, v, company,
+WITH total, o, u, v, company, b, count(DISTINCT m) AS members
+WITH total, o, u, v, company,
      collect(CASE WHEN b IS NOT NULL THEN {id: b.id, name: b.name, scale: b.scale, unit: b.unit,
                                            members: members} END) AS bases
-WITH collect({org_id: o.id, id: u.id, name: u.name,
-              type: CASE WHEN company IS NULL THEN 'cooperative' ELSE 'company' END,
-              village_code: v.code, village_name: v.name, bases: bases}) AS items
-UNWIND items AS it
-WITH it, size(items) AS total
-ORDER BY it.org_id, it.id
-SKIP $skip
-LIMIT $limit
-RETURN it.org_id AS org_id, it.id AS id, it.name AS name, it.type AS type, it.village_code AS village_code,
-       it.village_name AS village_name, it.bases AS bases, total
+RETURN o.id AS org_id, u.id AS id, u.name AS name,
+       CASE WHEN company IS NULL THEN 'cooperative' ELSE 'company' END AS type, v.code AS village_code,
+       v.name AS village_name, bases, total
 ORDER BY org_id, id

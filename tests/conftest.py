@@ -37,12 +37,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run long tests (soak, many killed loads)")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by parametrised fixtures
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _neo4j_songtao_together(items)
     skip_slow = pytest.mark.skip(reason="slow: run with --run-slow")
     for item in items:
         # markers, not keywords: keywords also hold folder names (tests/neo4j/...)
         if item.get_closest_marker("slow") and not config.getoption("--run-slow"):
             item.add_marker(skip_slow)
+
+
+def _wants_neo4j_songtao(item: pytest.Item) -> bool:
+    """Whether a test runs on the session's Neo4j server holding the Songtao sample: it asks for
+    ``neo4j_songtao``, or it is one of the parity tests on that sample (``engines`` = "songtao")."""
+    callspec = getattr(item, "callspec", None)
+    return "neo4j_songtao" in getattr(item, "fixturenames", ()) or (
+        callspec is not None and callspec.params.get("engines") == "songtao")
+
+
+def _neo4j_songtao_together(items: list[pytest.Item]) -> None:
+    """The tests on the Neo4j Songtao graph run one after the other, where the first of them runs.
+
+    The server holds one graph (Neo4j Community has one user database) and the tests on the mini
+    ledger run between them; each turn back to the Songtao sample reloads it, the longest fixture
+    step of the suite (a minute or more).  Moving the few such tests next to the parity tests on
+    that sample loads it once per session.
+    """
+    wanted = [i for i in items if _wants_neo4j_songtao(i)]
+    if len(wanted) < 2:
+        return
+    first = items.index(wanted[0])
+    rest = [i for i in items[first:] if not _wants_neo4j_songtao(i)]
+    items[first:] = [*wanted, *rest]
 
 
 @pytest.fixture

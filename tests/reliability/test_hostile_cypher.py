@@ -151,10 +151,11 @@ def test_hostile_corpus_on_the_store(songtao_graph: EmbeddedStore, baseline: dic
 # --- Neo4j ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def neo4j_store(neo4j_graphs: Any, songtao_path: Any) -> GraphStore:
-    """The session's Neo4j server holding the Songtao sample, like the embedded runs (``tests/conftest.py``)."""
-    return neo4j_graphs.holding("songtao", songtao_path)
+@pytest.fixture
+def neo4j_store(neo4j_songtao: GraphStore) -> GraphStore:
+    """The session's Neo4j server holding the Songtao sample, like the embedded runs (``tests/conftest.py``;
+    through ``neo4j_songtao``, so that the session runs this test beside the others on that graph)."""
+    return neo4j_songtao
 
 
 @pytest.mark.neo4j
