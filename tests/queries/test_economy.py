@@ -43,10 +43,13 @@ def village_figures(t: dict[str, pd.DataFrame], scope: str, hollow_below: float)
     held = set(zip(t["shareholdings"]["village_code"], t["shareholdings"]["holder_of"], strict=True))
     src = src.assign(chain=[s == "dividend" and h in chain_units and (v, h) in held
                             for v, s, h in zip(src["village_code"], src["source"], src["holder_of"], strict=True)])
+    none = pd.MultiIndex.from_arrays([[], []], names=["village_code", "year"])
     by_source = src.pivot_table(index=["village_code", "year"], columns="source", values="yuan", aggfunc="sum",
-                                fill_value=0).reindex(columns=list(INCOME_SOURCES), fill_value=0)
-    items = src.groupby(["village_code", "year"])["yuan"].sum()
-    chain = src[src["chain"]].groupby(["village_code", "year"])["yuan"].sum()
+                                fill_value=0).reindex(columns=list(INCOME_SOURCES), fill_value=0) if len(src) \
+        else pd.DataFrame(0, index=none, columns=list(INCOME_SOURCES))
+    items = src.groupby(["village_code", "year"])["yuan"].sum() if len(src) else pd.Series(0, index=none)
+    chain = src[src["chain"]].groupby(["village_code", "year"])["yuan"].sum() if len(src) \
+        else pd.Series(0, index=none)
     keys = inc.index.union(items.index)
     out = pd.DataFrame(index=keys)
     out["total"] = inc.reindex(keys).fillna(items.reindex(keys)).astype(int)
@@ -54,7 +57,7 @@ def village_figures(t: dict[str, pd.DataFrame], scope: str, hollow_below: float)
     out["other"] = out["total"] - out["from_chain"]
     out["unattributed"] = (inc.reindex(keys) - items.reindex(keys, fill_value=0)).fillna(0).astype(int)
     for s in INCOME_SOURCES:
-        out[f"src_{s}"] = by_source[s].reindex(keys, fill_value=0) if len(by_source) else 0
+        out[f"src_{s}"] = by_source[s].reindex(keys, fill_value=0)
     out["hollow"] = out["total"] < hollow_below
     return out
 
@@ -162,3 +165,19 @@ def test_cli(tmp_path: Path) -> None:
     check(got, _read(mini_ledger_path()), "520628", 60_000)
     res = runner.invoke(app, ["economy", "--scope", "520628", "--db", db])
     assert res.exit_code == 0 and "hollow below 50,000 yuan" in res.output
+
+
+def test_a_ledger_without_income_sources_loads_and_is_unattributed(tmp_path: Path) -> None:
+    import shutil
+
+    from partychain.loaders import check_ledger
+
+    folder = tmp_path / "old"
+    shutil.copytree(mini_ledger_path(), folder)
+    (folder / "village_income_sources.csv").unlink()
+    store = EmbeddedStore(tmp_path / "db")
+    store.load(check_ledger(folder), source="old")
+    got = collective_economy(store, scope="520628")
+    assert [(y["total"], y["unattributed"], y["from_chain"]) for y in got["years"]] == \
+        [(440000, 440000, 0), (660000, 660000, 0)]
+    check(got, _read(folder), "520628")

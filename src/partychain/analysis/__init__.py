@@ -18,6 +18,8 @@
 * :mod:`~partychain.analysis.export` — GraphML, GEXF and spreadsheet-safe CSV;
 * :mod:`~partychain.analysis.coverage`, :mod:`~partychain.analysis.chains` — tables and graphs
   over :mod:`partychain.services` for the notebooks;
+* :mod:`~partychain.analysis.economy` — the collective economy year by year, over the loaded ledger
+  years, and growth by town and by linkage model, as frames for the notebooks;
 * :mod:`~partychain.analysis.plotting` — matplotlib drawings (imported on its own, so the rest
   does not need matplotlib).
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from .candidates import candidate_pairings, joint_committee_ties, rollout_plan
 from .diagnostics import balance_table, event_study, heterogeneity, power_analysis, sensitivity, spillover_checks
+from .economy import economy_by_group, economy_over_versions, economy_years, growth_by_group
 from .effect import PairingEffect, format_p, matches, pairing_effect, pairing_effect_over_versions, rewire_pairings
 from .export import flatten_attributes, to_frames, write_csv, write_gexf, write_graphml
 from .panel import (
@@ -73,9 +76,13 @@ __all__ = [
     "components",
     "cooperation_graph",
     "cross_town_pairings",
+    "economy_by_group",
+    "economy_over_versions",
+    "economy_years",
     "event_study",
     "flatten_attributes",
     "format_p",
+    "growth_by_group",
     "heterogeneity",
     "hub_villages",
     "income_by_version",
