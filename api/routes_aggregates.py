@@ -1,4 +1,5 @@
-"""Aggregates, open to anonymous callers: coverage, linkage-model counts, reported vs computed figures."""
+"""Aggregates, open to anonymous callers: coverage, linkage-model counts, reported vs computed figures, the collective
+economy."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .deps import ResearcherDep, ScopeQuery, StoreDep
 from .paging import PageDep, page_of
 from .problems import problem_responses
 from .routing import ApiRoute
-from .schemas import Changes, Coverage, Figures, ModelCounts
+from .schemas import Changes, Coverage, Economy, Figures, ModelCounts
 
 router = APIRouter(route_class=ApiRoute, tags=["aggregates"],
                    responses=problem_responses(400, 401, 404, 422, 429, 503))
@@ -42,6 +43,19 @@ def changes(
     poverty exits with and without a complete chain, members' load, and coverage then and now for the
     division, its towns and villages.  404 naming the years loaded when either year is not loaded."""
     return services.changes(request.app.state.store, scope=scope, from_year=from_, to_year=to, limit=limit)
+
+
+@router.get("/economy", response_model=Economy)
+def economy(
+    scope: ScopeQuery, store: StoreDep,
+    hollow_below: Annotated[float, Query(ge=0, le=1e10, description=(
+        "yuan under which a village is hollow (空壳村); default 50,000: the project's assumption (the source "
+        "names no figure), the pairing analysis' weak-village threshold"))] = services.HOLLOW_BELOW,
+) -> dict[str, Any]:
+    """The village collective economy of a division, year by year: income in total, from the chain (dividends on
+    holdings in cooperatives and companies a party organization runs or leads) and other, by source, hollow
+    villages (空壳村) and growth; per town, per linkage model and per village.  Aggregates: no personal data."""
+    return services.collective_economy(store, scope=scope, hollow_below=hollow_below)
 
 
 @router.get("/models", response_model=ModelCounts)

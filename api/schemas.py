@@ -637,3 +637,70 @@ class Changes(BaseModel):
     members: dict[str, MembersLoad] = Field(description="members' load then (from) and now (to)")
     coverage: list[CoverageThenNow] = Field(description="coverage metrics then and now: the division, its towns, "
                                                         "its villages")
+
+
+class EconomyYear(BaseModel):
+    year: int
+    villages: int = Field(description="villages with a collective income that year")
+    total: int = Field(description="their collective income, yuan")
+    from_chain: int = Field(description="of it, dividends on holdings (HOLDS_SHARE) in cooperatives or companies a "
+                                        "party organization runs or leads")
+    other: int = Field(description="total − from_chain")
+    unattributed: int = Field(description="recorded totals no income-by-source row explains")
+    by_source: dict[str, int] = Field(description="per source (dividend, asset_rent, service, subsidy, other)")
+    hollow: int = Field(description="villages below `hollow_below` (空壳村)")
+    growth: float | None = Field(description="total on the year before, over the villages with a total in both "
+                                             "years (0.1 = 10 %); null without the year before")
+    growth_from_chain: float | None = Field(description="the same for from_chain")
+
+
+class EconomyTown(BaseModel):
+    code: str
+    name: str | None
+    years: list[EconomyYear]
+
+
+class EconomyModel(BaseModel):
+    model: str = Field(description="a linkage model, or `none` for the villages with an instance of none")
+    villages: int = Field(description="villages with an instance of the model (its unit is located there)")
+    years: list[EconomyYear]
+
+
+class EconomyVillageYear(BaseModel):
+    year: int
+    total: int
+    from_chain: int
+    other: int
+    unattributed: int
+    by_source: dict[str, int]
+    itemised: bool = Field(description="the ledger has income-by-source rows for the village and year")
+    hollow: bool
+
+
+class EconomyVillage(BaseModel):
+    code: str
+    name: str | None
+    town_code: str | None
+    town_name: str | None
+    models: list[str] = Field(description="linkage models with an instance in the village")
+    years: list[EconomyVillageYear]
+
+
+class Economy(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "scope": {"code": "520628102", "name": "盘信镇", "level": "town", "kind": "town"},
+        "hollow_below": 50000, "sources": ["dividend", "asset_rent", "service", "subsidy", "other"],
+        "years": [{"year": 2020, "villages": 2, "total": 160000, "from_chain": 32000, "other": 128000,
+                   "unattributed": 0, "by_source": {"dividend": 32000, "asset_rent": 60000, "service": 0,
+                                                    "subsidy": 38000, "other": 30000},
+                   "hollow": 0, "growth": None, "growth_from_chain": None}],
+        "towns": [], "models": [], "villages": []}]})
+
+    scope: dict[str, Any] = Field(description="the division: code, name, level, kind")
+    hollow_below: float = Field(description="yuan under which a village is hollow (空壳村): the project's assumption "
+                                            "unless asked otherwise; the source names no figure")
+    sources: list[str] = Field(description="the income sources, in the order of `by_source`")
+    years: list[EconomyYear] = Field(description="the division, year by year")
+    towns: list[EconomyTown] = Field(description="each town (a county or wider scope; else empty)")
+    models: list[EconomyModel] = Field(description="the villages with an instance of each linkage model, and none")
+    villages: list[EconomyVillage] = Field(description="each village of the division, year by year")

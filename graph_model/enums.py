@@ -170,6 +170,19 @@ class PairingKind(StrEnum):
     twinning = "twinning"  # 结对帮扶
 
 
+@labels(dividend=("分红", "股金分红", "入股分红", "股份分红"), asset_rent=("资产租赁", "租金", "资产出租", "租赁"),
+        service=("服务", "经营服务", "服务收入"), subsidy=("补助", "补贴", "财政补助", "上级补助"),
+        other=("其他", "其它"))
+class IncomeSource(StrEnum):
+    """Where a village collective's income comes from (村集体经济收入来源)."""
+
+    dividend = "dividend"  # 分红: on the collective's shares in a cooperative or company (HOLDS_SHARE)
+    asset_rent = "asset_rent"  # 资产租赁: renting out collective land, buildings, equipment
+    service = "service"  # 服务: services the collective sells (机耕, 代管, 劳务 ...)
+    subsidy = "subsidy"  # 补助: transfers from above
+    other = "other"  # 其他
+
+
 @labels(secretary=("书记",), chair=("理事长",))
 class HeadRole(StrEnum):
     secretary = "secretary"  # 书记

@@ -29,6 +29,7 @@ from .nodes import (
     Cooperative,
     DamArea,
     Household,
+    IncomeItem,
     Industry,
     JointCommittee,
     Ledger,
@@ -385,6 +386,26 @@ TABLES: tuple[Table, ...] = (
                 zh=("村代码",)),
             prop(CollectiveIncome, "year"),
             prop(CollectiveIncome, "yuan", column="collective_income"),
+        ),
+    ),
+    Table(
+        name="village_income_sources", zh="村集体经济收入来源", kind="nodes", label="IncomeItem",
+        key_from=("village_code", "year", "source", "holder_of"),
+        unique_together=("village_code", "year", "source", "holder_of"),
+        description=("Village collective income per year by source: one row per dividend holding and one per other "
+                     "source.  A dividend names the cooperative or company paying it, which the village must hold "
+                     "shares in (`shareholdings`); other sources name none.  Where `village_income` has the same "
+                     "village and year, the rows add up to its total.  Optional: a ledger without it loads, its "
+                     "income then has no sources."),
+        columns=(
+            ref("village_code", _VILLAGE, "the village", rel="EARNED", outgoing=False, required=True,
+                zh=("村代码",)),
+            prop(IncomeItem, "year"),
+            prop(IncomeItem, "source"),
+            ref("holder_of", ("Cooperative", "Company"),
+                "for a dividend: the cooperative or company the village holds shares in (its `shareholdings` row)",
+                rel="DIVIDEND_OF", zh=("分红来源", "持股对象")),
+            prop(IncomeItem, "yuan"),
         ),
     ),
     Table(

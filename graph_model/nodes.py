@@ -21,6 +21,7 @@ from .enums import (
     FigureQualifier,
     Gender,
     GeneralBranchKind,
+    IncomeSource,
     JointCommitteeKind,
     MeetingKind,
     MemberRole,
@@ -298,6 +299,19 @@ class CollectiveIncome(Node):
                     Prop("collective income in the year", zh=("集体经济收入", "收入"), unit="yuan")]
 
 
+class IncomeItem(Node):
+    ZH: ClassVar[str] = "村集体经济收入来源"
+    DESCRIPTION: ClassVar[str] = ("One source of a village collective's income in one year: a dividend on "
+                                  "one holding (`DIVIDEND_OF` the cooperative or company the village "
+                                  "`HOLDS_SHARE` in), asset rent, services, subsidies or other.  The items of a "
+                                  "village and year add up to its `CollectiveIncome` where the ledger has both.")
+    id: Annotated[str, Prop("`{village_code}-{year}-{source}-{holder_of}` (`holder_of` empty but for dividends)")]
+    year: Annotated[Year, Prop("year", zh=("年份",), not_future=True)]
+    source: Annotated[IncomeSource, Prop("where the income comes from", zh=("来源", "收入来源", "类型"))]
+    yuan: Annotated[int, Field(ge=0, le=10_000_000_000),
+                    Prop("income from this source in the year", zh=("金额", "收入"), unit="yuan")]
+
+
 class ReportedFigure(Node):
     ZH: ClassVar[str] = "公开数据"
     DESCRIPTION: ClassVar[str] = "A figure published by an authority, to compare with the ledgers."
@@ -357,7 +371,7 @@ class Meeting(Node):
 
 NODE_TYPES: tuple[type[Node], ...] = (
     County, Town, Village, DamArea, CountyCommittee, TownCommittee, JointCommittee, GeneralBranch, Branch,
-    PartyGroup, Cooperative, Company, Base, Industry, PartyMember, Household, CollectiveIncome,
+    PartyGroup, Cooperative, Company, Base, Industry, PartyMember, Household, CollectiveIncome, IncomeItem,
     ReportedFigure, Source, WorkRule, Meeting, Ledger,
 )
 NODES: dict[str, type[Node]] = {n.label(): n for n in NODE_TYPES}

@@ -186,6 +186,19 @@ class HasIncome(Relationship):
     DESCRIPTION: ClassVar[str] = "A village's collective income in a year."
 
 
+class Earned(Relationship):
+    TYPE: ClassVar[str] = "EARNED"
+    ENDPOINTS: ClassVar[Endpoints] = (("Village", "IncomeItem"),)
+    DESCRIPTION: ClassVar[str] = "A village collective's income from one source in a year."
+
+
+class DividendOf(Relationship):
+    TYPE: ClassVar[str] = "DIVIDEND_OF"
+    ENDPOINTS: ClassVar[Endpoints] = (("IncomeItem", "Cooperative"), ("IncomeItem", "Company"))
+    DESCRIPTION: ClassVar[str] = ("A dividend paid on the village's holding (`HOLDS_SHARE`) in this cooperative or "
+                                  "company.")
+
+
 class FromSource(Relationship):
     TYPE: ClassVar[str] = "FROM_SOURCE"
     ENDPOINTS: ClassVar[Endpoints] = (("ReportedFigure", "Source"),)
@@ -202,6 +215,6 @@ class About(Relationship):
 REL_TYPES: tuple[type[Relationship], ...] = (
     PartOf, Under, Covers, Leads, Runs, Heads, Builds, Contracts, HoldsShare, LocatedIn,
     InIndustry, Links, MemberOf, LivesIn, Drives, Joined, EmployedAt, PairedWith, HasIncome,
-    FromSource, About, Adopted, Held,
+    Earned, DividendOf, FromSource, About, Adopted, Held,
 )
 RELS: dict[str, type[Relationship]] = {r.TYPE: r for r in REL_TYPES}

@@ -179,7 +179,11 @@ def _convert_table(t: RawTable, col: _Collector, year_now: int) -> _Typed:
         key = key if isinstance(key.array, pd.arrays.ArrowStringArray) else \
             pd.Series(_obj(key), index=frame.index, dtype=object)
     elif table.key_from:
-        parts = [values[k].astype(str) for k in table.key_from]
+        # an optional part of the key (an income source's holder_of) is empty where it is missing
+        parts = [values[k].astype(str) if table.column(k).required
+                 else pd.Series(_obj(values[k].astype(object).where(values[k].notna(), "")), index=frame.index,
+                                dtype=object).astype(str)
+                 for k in table.key_from]
         key = parts[0].str.cat(parts[1:], sep=table.key_sep)
     return _Typed(raw=t, values=values, label=label, key=key)
 
@@ -600,6 +604,7 @@ def validate_ledger(raw: RawLedger, *, today: dt.date | None = None) -> Validate
     _check_org_tree(typed["party_orgs"], col)
     _check_base_units(typed, col)
     _check_same_county(typed, reg, col)
+    _check_income_sources(typed, col)
 
     problems = col.summary()
     errors = [p for p in problems if p.severity == "error"]
@@ -648,6 +653,48 @@ def _check_same_county(typed: dict[str, _Typed], reg: _Registry, col: _Collector
     bad = (m >= 0) & (h >= 0) & (m != h)
     col.cells(tt.raw, "household_id", bad, "household lives in another county than the member who drives it",
               tt.values["household_id"])
+
+
+def _check_income_sources(typed: dict[str, _Typed], col: _Collector) -> None:
+    """A dividend names a holding of its village (a ``shareholdings`` row), other sources name none; the
+    sources of a village and year add up to its ``village_income`` total where the ledger has one."""
+    tt = typed["village_income_sources"]
+    if not len(tt.raw.frame):
+        return
+    village = pd.Series(_obj(tt.values["village_code"]), dtype=object)
+    holder = pd.Series(_obj(tt.values["holder_of"]), dtype=object)
+    source = pd.Series(_obj(tt.values["source"]), dtype=object)
+    has_holder = holder.notna().to_numpy()
+    dividend = (source == "dividend").to_numpy()
+    col.cells(tt.raw, "holder_of", dividend & ~has_holder,
+              "a dividend names the cooperative or company that pays it (holder_of)")
+    col.cells(tt.raw, "holder_of", ~dividend & has_holder & source.notna().to_numpy(),
+              "only a dividend names a holder_of (the holding it is paid on)", tt.values["holder_of"])
+    sh = typed["shareholdings"]
+    held = set(zip(_obj(sh.values["village_code"]), _obj(sh.values["holder_of"]), strict=True))
+    no_holding = np.array([bool(d and h and (v, hd) not in held)
+                           for d, h, v, hd in zip(dividend, has_holder, village, holder, strict=True)], dtype=bool)
+    col.cells(tt.raw, "holder_of", no_holding,
+              "the village holds no shares in it (no shareholdings row for the village and holder_of)",
+              tt.values["holder_of"])
+    inc = typed["village_income"]
+    if not len(inc.raw.frame):
+        return
+    total = pd.Series(_obj(inc.values["collective_income"]),
+                      index=pd.MultiIndex.from_arrays([_obj(inc.values["village_code"]), _obj(inc.values["year"])]))
+    total = total[~total.index.duplicated()].dropna()
+    year = pd.Series(_obj(tt.values["year"]), dtype=object)
+    yuan = pd.to_numeric(pd.Series(_obj(tt.values["yuan"]), dtype=object), errors="coerce")
+    sums = yuan.groupby([village, year]).sum(min_count=1)
+    first = pd.Series(np.arange(len(village))).groupby([village, year]).min()
+    for key, got in sums.items():
+        want = total.get(key)
+        if want is None or pd.isna(got) or float(got) == float(want):
+            continue
+        i = int(first[key])
+        col.add(Problem(tt.table.name, int(tt.rows[i]), "yuan",
+                        f"the sources of village {key[0]} in {key[1]} add up to {got:,.0f} yuan, "
+                        f"but village_income gives {float(want):,.0f}", file=tt.raw.file))
 
 
 def _by_labels(a: np.ndarray, b: np.ndarray) -> list[tuple[str, str, np.ndarray]]:

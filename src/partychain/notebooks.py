@@ -4,9 +4,10 @@
     PARTYCHAIN_DB=$PWD/var/graph python -m partychain.notebooks --check   # exit 1 when a committed output is stale
 
 The notebooks are committed with their outputs so that their tables and charts show on a code host.
-They are run on the Songtao sample (``partychain sample songtao --load``, seed 2021) in a fresh
-kernel, with the embedded engine, the inline backend of matplotlib (charts become PNG outputs) and a
-temporary folder for saved figures; the suite runs each one the same way and fails when its outputs
+They are run on the Songtao sample (``partychain sample songtao --years 2019-2021 --load``, seed 2021: the
+three ledger years side by side, which notebook 04 reads; the latest year is the sample itself, which the
+others read) in a fresh kernel, with the embedded engine, the inline backend of matplotlib (charts become
+PNG outputs) and a temporary folder for saved figures; the suite runs each one the same way and fails when its outputs
 no longer match the committed ones (``tests/notebooks``).
 
 What is compared is what a reader sees, not how the run went: per code cell, the printed text,

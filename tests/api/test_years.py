@@ -70,3 +70,24 @@ def test_changes_bad_input(client: TestClient) -> None:
     assert client.get(f"{PREFIX}/changes", params={"scope": "520628", "from": 2019}, headers=r).status_code == 422
     assert client.get(f"{PREFIX}/changes", params={"scope": "520628", "from": 2019, "to": 2021}).status_code in (
         401, 403)
+
+
+@pytest.mark.parametrize("year", [2019, 2021])
+def test_economy_equals_the_service_of_the_year(client: TestClient, songtao_years_graph: EmbeddedStore,
+                                                year: int) -> None:
+    from partychain.services.economy import collective_economy
+
+    res = client.get(f"{PREFIX}/economy", params={"scope": "520628101", "year": year})  # anonymous: aggregates
+    assert res.status_code == 200, res.text
+    with songtao_years_graph.pinned(year) as view:
+        assert res.json() == collective_economy(view, scope="520628101")
+    assert max(y["year"] for y in res.json()["years"]) == year
+    higher = client.get(f"{PREFIX}/economy", params={"scope": "520628101", "year": year, "hollow_below": 100_000})
+    assert [y["hollow"] for y in higher.json()["years"]] >= [y["hollow"] for y in res.json()["years"]]
+    assert higher.json()["hollow_below"] == 100_000
+
+
+def test_economy_bad_input(client: TestClient) -> None:
+    assert client.get(f"{PREFIX}/economy", params={"scope": "520628", "year": 2018}).status_code == 404
+    assert client.get(f"{PREFIX}/economy", params={"scope": "520628", "hollow_below": -5}).status_code == 422
+    assert client.get(f"{PREFIX}/economy", params={"scope": "999999"}).status_code == 404

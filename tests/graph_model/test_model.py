@@ -18,12 +18,12 @@ def test_data_dictionary_is_current() -> None:
 def test_schema_names_are_the_published_ones() -> None:
     assert {n.label() for n in gm.NODE_TYPES} == {
         "County", "Town", "Village", "DamArea", "JointCommittee", "GeneralBranch", "Branch", "PartyGroup",
-        "Cooperative", "Company", "Base", "PartyMember", "Household", "CollectiveIncome", "ReportedFigure",
-        "Source", "Industry", "CountyCommittee", "TownCommittee", "WorkRule", "Meeting", "Ledger"}
+        "Cooperative", "Company", "Base", "PartyMember", "Household", "CollectiveIncome", "IncomeItem",
+        "ReportedFigure", "Source", "Industry", "CountyCommittee", "TownCommittee", "WorkRule", "Meeting", "Ledger"}
     assert {r.TYPE for r in gm.REL_TYPES} == {
         "PART_OF", "UNDER", "COVERS", "LEADS", "RUNS", "HEADS", "BUILDS", "CONTRACTS", "HOLDS_SHARE",
         "LOCATED_IN", "IN_INDUSTRY", "LINKS", "MEMBER_OF", "LIVES_IN", "DRIVES", "JOINED", "EMPLOYED_AT",
-        "PAIRED_WITH", "HAS_INCOME", "FROM_SOURCE", "ABOUT", "ADOPTED", "HELD"}
+        "PAIRED_WITH", "HAS_INCOME", "EARNED", "DIVIDEND_OF", "FROM_SOURCE", "ABOUT", "ADOPTED", "HELD"}
 
 
 def test_relationship_endpoints_use_model_labels() -> None:

@@ -58,6 +58,11 @@ CASES = [
     ("reported_figures", 0, "as_of", "2021-13-45", "not a date"),
     ("cooperatives", 0, "village_code", "", "required value is missing"),
     ("party_orgs", 0, "parent_id", "GB-1", "expects nothing"),
+    ("village_income_sources", 0, "holder_of", "", "a dividend names the cooperative or company that pays it"),
+    ("village_income_sources", 1, "holder_of", "CO-1", "only a dividend names a holder_of"),
+    ("village_income_sources", 0, "holder_of", "CO-2", "the village holds no shares in it"),
+    ("village_income_sources", 0, "yuan", "150001", "add up to 420,001 yuan, but village_income gives 420,000"),
+    ("village_income_sources", 1, "source", "lottery", "not a known value"),
 ]
 
 

@@ -7,7 +7,9 @@ a reader sees them (printed text, results' text, table cells, image presence; se
 
     PARTYCHAIN_DB=$PWD/var/graph .venv/bin/python -m partychain.notebooks
 
-Every notebook says what the data are (a synthetic sample) in its outputs. Notebook 3 saves
+Every notebook says what the data are (a synthetic sample) in its outputs. Notebook 4 runs on the three Songtao
+ledger years loaded side by side (``partychain sample songtao --years 2019-2021 --load``; its latest year is the
+sample, so that graph serves the other notebooks too). Notebook 3 saves
 ``pairing_network.png`` (checked for its pixel size) and ``event_study.png``, and shows the event study,
 balance, power and sensitivity, each captioned with that label.
 """
@@ -24,7 +26,9 @@ import pytest
 from partychain.notebooks import differences, execute, meaningful
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["01_coverage.ipynb", "02_chains.ipynb", "03_pairing.ipynb"]
+NAMES = ["01_coverage.ipynb", "02_chains.ipynb", "03_pairing.ipynb", "04_collective_economy.ipynb"]
+YEARS = {"04_collective_economy.ipynb"}
+"""Notebooks that read the ledger years side by side: run on the three Songtao years (the latest is the sample)."""
 PENDING: dict[str, str] = {}
 """Notebooks whose outputs are not committed yet, and why (remove the entry when they are)."""
 FIGURE_PX = (1000, 1000)  # notebook 3: figsize (10, 10) at 100 dpi, saved without trimming
@@ -49,8 +53,9 @@ def test_committed_with_their_outputs(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_a_fresh_run_gives_the_committed_outputs(name: str, songtao_graph: object, tmp_path: Path) -> None:
-    fresh = execute(NOTEBOOKS / name, db=songtao_graph.path, workdir=tmp_path)  # type: ignore[attr-defined]
+def test_a_fresh_run_gives_the_committed_outputs(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    graph = request.getfixturevalue("songtao_years_graph" if name in YEARS else "songtao_graph")
+    fresh = execute(NOTEBOOKS / name, db=graph.path, workdir=tmp_path)
     assert not [o for c in fresh.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     text = _output_text(fresh)
     assert "data: synthetic Songtao sample" in text  # what the data are, said up front
@@ -68,6 +73,11 @@ def test_a_fresh_run_gives_the_committed_outputs(name: str, songtao_graph: objec
         for caption_of in ("relative_year", "smd_after", "p_upper", "gamma"):  # event study, balance, sensitivity
             assert caption_of in text, caption_of
         assert text.count(label) >= 10  # tables and charts carry the label
+    if name == "04_collective_economy.ipynb":
+        for year in (2019, 2020, 2021):
+            assert f"ledger year {year}" in text  # every loaded year is read
+        assert "the project's assumption" in text  # the hollow threshold says what it is
+        assert "[synthetic Songtao sample" in text and "pairing effect" in text
     if name in PENDING:
         pytest.skip(f"outputs not committed yet: {PENDING[name]}")
     problems = differences(nbformat.read(NOTEBOOKS / name, as_version=4), fresh)

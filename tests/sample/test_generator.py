@@ -486,7 +486,7 @@ def _income(folder: Path) -> pd.Series:
 
 def test_effect_changes_only_paired_weak_villages_after_pairing(folder: Path, no_effect: Path) -> None:
     for name in TABLE_COLUMNS:
-        if name != "village_income":
+        if name not in ("village_income", "village_income_sources"):  # the sources split the totals
             assert (folder / f"{name}.csv").read_bytes() == (no_effect / f"{name}.csv").read_bytes(), name
     with_effect, without = _income(folder), _income(no_effect)
     diff = with_effect - without

@@ -43,7 +43,7 @@ def test_ids_mean_the_same_and_the_chain_grows(by_year: dict[int, dict[str, pd.D
             assert list(ta[name][key]) == list(tb[name][key]), name  # the same entities every year
         for name, key in (("party_orgs", "id"), ("members", "id")):
             assert set(ta[name][key]) <= set(tb[name][key]), name  # founded or joined, never re-coded
-        for name in ("member_households", "base_members", "contracts", "village_income"):
+        for name in ("member_households", "base_members", "contracts", "village_income", "village_income_sources"):
             old = set(map(tuple, ta[name].to_numpy()))
             assert old <= set(map(tuple, tb[name].to_numpy())), name
         orgs_a, orgs_b = ta["party_orgs"].set_index("id"), tb["party_orgs"].set_index("id")
@@ -91,3 +91,38 @@ def test_parse_years() -> None:
     for bad in ("2018-2021", "2022", "x-y", ""):
         with pytest.raises(SampleError, match="years"):
             parse_years(bad)
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s).astype("int64")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_income_sources_add_up_and_dividends_need_a_holding(by_year: dict[int, dict[str, pd.DataFrame]],
+                                                            year: int) -> None:
+    t = by_year[year]
+    src, inc = t["village_income_sources"], t["village_income"]
+    assert set(_num(src["year"])) == set(range(2019, year + 1))
+    sums = src.assign(yuan=_num(src["yuan"])).groupby(["village_code", "year"])["yuan"].sum()
+    totals = inc.assign(y=_num(inc["collective_income"])).set_index(["village_code", "year"])["y"]
+    assert sums.to_dict() == totals[totals.index.get_level_values(1).astype(int) >= 2019].to_dict()
+    div = src[src["source"] == "dividend"]
+    held = set(zip(t["shareholdings"]["village_code"], t["shareholdings"]["holder_of"], strict=True))
+    assert len(div) > 0 and all(pair in held for pair in zip(div["village_code"], div["holder_of"], strict=True))
+    assert (src.loc[src["source"] != "dividend", "holder_of"] == "").all()
+    assert (_num(src["yuan"]) > 0).all()
+
+
+def test_dividends_from_the_chain_grow(by_year: dict[int, dict[str, pd.DataFrame]]) -> None:
+    """The 2021 ledger's chain units (run by a branch or led by a joint committee) pay more every year; other
+    units' dividends stay about flat (docs/sample.md: 25 % a year against 3 %, before the cap)."""
+    t = by_year[2021]
+    co, cp = t["cooperatives"], t["companies"]
+    chain = set(co.loc[(co["run_by"] != "") | (co["led_by"] != ""), "id"]) | set(cp.loc[cp["run_by"] != "", "id"])
+    div = t["village_income_sources"].query("source == 'dividend'").assign(yuan=lambda f: _num(f["yuan"]))
+    in_chain = div["holder_of"].isin(chain)
+    per_year = div[in_chain].groupby("year")["yuan"].sum()
+    assert per_year["2019"] < per_year["2020"] < per_year["2021"]
+    growth = per_year["2021"] / per_year["2019"]
+    other = div[~in_chain].groupby("year")["yuan"].sum()
+    assert growth > 1.3 and growth > other["2021"] / other["2019"]

@@ -18,6 +18,8 @@
 * :mod:`~partychain.analysis.export` — GraphML, GEXF and spreadsheet-safe CSV;
 * :mod:`~partychain.analysis.coverage`, :mod:`~partychain.analysis.chains` — tables and graphs
   over :mod:`partychain.services` for the notebooks;
+* :mod:`~partychain.analysis.economy` — the collective economy year by year, over the loaded ledger
+  years, and growth by town and by linkage model, as frames for the notebooks;
 * :mod:`~partychain.analysis.plotting` — matplotlib drawings (imported on its own, so the rest
   does not need matplotlib).
 
@@ -29,9 +31,18 @@ from __future__ import annotations
 
 from .candidates import candidate_pairings, joint_committee_ties, rollout_plan
 from .diagnostics import balance_table, event_study, heterogeneity, power_analysis, sensitivity, spillover_checks
-from .effect import PairingEffect, format_p, matches, pairing_effect, rewire_pairings
+from .economy import economy_by_group, economy_over_versions, economy_years, growth_by_group
+from .effect import PairingEffect, format_p, matches, pairing_effect, pairing_effect_over_versions, rewire_pairings
 from .export import flatten_attributes, to_frames, write_csv, write_gexf, write_graphml
-from .panel import PairingPanel, panel_from_frames, panel_from_graph, synthetic_label
+from .panel import (
+    PairingPanel,
+    income_by_version,
+    income_series,
+    panel_from_frames,
+    panel_from_graph,
+    panel_from_versions,
+    synthetic_label,
+)
 from .projections import cooperation_graph, org_graph, pairing_graph, village_models
 from .simulate import SCENARIOS, Scenario, simulate_panel
 from .structure import (
@@ -65,20 +76,28 @@ __all__ = [
     "components",
     "cooperation_graph",
     "cross_town_pairings",
+    "economy_by_group",
+    "economy_over_versions",
+    "economy_years",
     "event_study",
     "flatten_attributes",
     "format_p",
+    "growth_by_group",
     "heterogeneity",
     "hub_villages",
+    "income_by_version",
+    "income_series",
     "joint_committee_ties",
     "matches",
     "nmi_baseline",
     "normalized_mutual_info",
     "org_graph",
     "pairing_effect",
+    "pairing_effect_over_versions",
     "pairing_graph",
     "panel_from_frames",
     "panel_from_graph",
+    "panel_from_versions",
     "power_analysis",
     "rewire_pairings",
     "rollout_plan",

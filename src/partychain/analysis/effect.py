@@ -64,8 +64,9 @@ import pandas as pd
 from scipy import stats
 
 from partychain.errors import InvalidArgument
+from partychain.storage.base import GraphStore
 
-from .panel import PairingPanel, panel_from_graph
+from .panel import PairingPanel, panel_from_graph, panel_from_versions
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ __all__ = [
     "format_p",
     "matches",
     "pairing_effect",
+    "pairing_effect_over_versions",
     "rewire_pairings",
 ]
 
@@ -822,3 +824,20 @@ def matches(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, caliper: flo
     cols = ["code", "name", "town_code", "since", "selection_income", "status", "controls", "distance", "change",
             "control_change", "difference", "bias_corrected"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def pairing_effect_over_versions(store: GraphStore, *, scope: str = "", years: list[int] | None = None,
+                                 label: str | None = None, **options: Any) -> PairingEffect:
+    """:func:`pairing_effect` on the income series of the loaded ledger years (dataset versions).
+
+    The panel is :func:`~partychain.analysis.panel.panel_from_versions`: villages and pairings of the
+    latest version, each year's income as the earliest loaded ledger recording it gives it (the ledger of
+    that year where it is loaded).  ``options`` are those of :func:`pairing_effect`.
+
+    >>> from partychain.testing import mini_store
+    >>> pairing_effect_over_versions(mini_store())
+    Traceback (most recent call last):
+    ...
+    partychain.errors.InvalidArgument: no ledger year is loaded: load ledgers that declare their year
+    """
+    return pairing_effect(panel_from_versions(store, scope=scope, years=years, label=label), **options)

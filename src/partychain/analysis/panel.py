@@ -31,18 +31,22 @@ import numpy as np
 import pandas as pd
 
 from partychain.errors import InvalidArgument
+from partychain.storage.base import GraphStore
 
-from .projections import STRONG_FROM, WEAK_BELOW
+from .projections import STRONG_FROM, WEAK_BELOW, check_scope, pairing_graph
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "BALANCE_COVARIATES",
     "PairingPanel",
+    "income_by_version",
+    "income_series",
     "income_wide",
     "labelled",
     "panel_from_frames",
     "panel_from_graph",
+    "panel_from_versions",
     "synthetic_label",
 ]
 
@@ -257,3 +261,83 @@ def panel_from_graph(g: nx.DiGraph, *, income: pd.DataFrame | None = None, selec
     return panel_from_frames(wide, vil.reset_index(), pair, selection_year=year,
                              weak_below=float(g.graph.get("weak_below", WEAK_BELOW)),
                              strong_from=float(g.graph.get("strong_from", STRONG_FROM)), label=label)
+
+
+def income_by_version(store: GraphStore, *, scope: str = "", years: list[int] | None = None) -> pd.DataFrame:
+    """The collective income each loaded ledger year (dataset version) records, long: one row per version,
+    village and income year, columns ``version_year``, ``village_code``, ``year``, ``yuan``.
+
+    ``years`` picks versions (default: every version kept, :meth:`GraphStore.years`; a year not loaded
+    raises :class:`~partychain.errors.YearNotLoaded`).  Each version's ledger has its own series (a 2021
+    ledger records 2016 to 2021); :func:`income_series` makes one series of them.
+
+    >>> from partychain.testing import mini_store
+    >>> income_by_version(mini_store())  # the mini ledger declares no year: no versions are kept
+    Empty DataFrame
+    Columns: [version_year, village_code, year, yuan]
+    Index: []
+    """
+    check_scope(scope)
+    frames = []
+    for version in store.years() if years is None else sorted(years):
+        with store.pinned(version) as view:
+            rows = view.named("list_village_income", scope=scope, codes=[]).rows
+        frames.append(pd.DataFrame([(version, c, int(y), float(v)) for c, y, v in rows],
+                                   columns=["version_year", "village_code", "year", "yuan"]))
+    if not frames:
+        return pd.DataFrame(columns=["version_year", "village_code", "year", "yuan"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def income_series(by_version: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One income series from the versions' records: each income year as the earliest version that records
+    it gives it — the ledger of the year itself where it is loaded (the year-end figure), the oldest ledger
+    for the years before the first version.  Returns ``(income, revisions)``: the long series (``village_code``,
+    ``year``, ``yuan``, ``version_year``) and the records a later version gives differently (``village_code``,
+    ``year``, ``version_year``, ``yuan``, ``first_yuan``), which the series does not use.
+
+    >>> v = pd.DataFrame({"version_year": [2019, 2019, 2020, 2020], "village_code": ["a"] * 4,
+    ...                   "year": [2018, 2019, 2019, 2020], "yuan": [10.0, 20.0, 25.0, 30.0]})
+    >>> series, revised = income_series(v)
+    >>> [(r.year, r.yuan, r.version_year) for r in series.itertuples()]
+    [(2018, 10.0, 2019), (2019, 20.0, 2019), (2020, 30.0, 2020)]
+    >>> [(r.year, r.version_year, r.yuan, r.first_yuan) for r in revised.itertuples()]
+    [(2019, 2020, 25.0, 20.0)]
+    """
+    ordered = by_version.sort_values(["village_code", "year", "version_year"], kind="stable")
+    first = ordered.drop_duplicates(["village_code", "year"], keep="first")
+    later = ordered.merge(first[["village_code", "year", "yuan"]].rename(columns={"yuan": "first_yuan"}),
+                          on=["village_code", "year"])
+    revised = later[later["yuan"] != later["first_yuan"]]
+    series = first[["village_code", "year", "yuan", "version_year"]].reset_index(drop=True)
+    return series, revised[["village_code", "year", "version_year", "yuan", "first_yuan"]].reset_index(drop=True)
+
+
+def panel_from_versions(store: GraphStore, *, scope: str = "", years: list[int] | None = None,
+                        selection_year: int | None = None, villages: pd.DataFrame | None = None,
+                        label: str | None = None) -> PairingPanel:
+    """The panel of the loaded ledger years: villages, covariates and pairings of the latest version (its
+    pairing graph), incomes read from every version (:func:`income_by_version`, one series by
+    :func:`income_series`; revisions a later ledger made are logged, not used).
+
+    The pairing estimate then reads the incomes the county's ledgers recorded year by year, not a pair of
+    synthetic before/after samples: :func:`~partychain.analysis.effect.pairing_effect_over_versions`.
+
+    >>> from partychain.testing import mini_store
+    >>> panel_from_versions(mini_store())
+    Traceback (most recent call last):
+    ...
+    partychain.errors.InvalidArgument: no ledger year is loaded: load ledgers that declare their year
+    """
+    by_version = income_by_version(store, scope=scope, years=years)
+    if by_version.empty:
+        raise InvalidArgument("no ledger year is loaded: load ledgers that declare their year")
+    series, revised = income_series(by_version)
+    if len(revised):
+        log.warning("%d income figures a later ledger gives differently; the series keeps the first record",
+                    len(revised))
+    latest = int(by_version["version_year"].max())
+    with store.pinned(latest) as view:
+        g = pairing_graph(view, scope=scope)
+    return panel_from_graph(g, income=series[["village_code", "year", "yuan"]], selection_year=selection_year,
+                            villages=villages, label=label)

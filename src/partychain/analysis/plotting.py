@@ -52,6 +52,9 @@ __all__ = [
     "plot_balance",
     "plot_effect",
     "plot_event_study",
+    "plot_growth",
+    "plot_hollow",
+    "plot_income_sources",
     "plot_power",
     "town_layout",
     "town_palette",
@@ -593,4 +596,102 @@ def plot_power(power: Power, *, ax: Axes | None = None, caption: str | None = No
     ax.set_xlabel("true effect, yuan per year")
     ax.set_ylabel(f"power (two-sided, α = {power.alpha:g})")
     ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return add_caption(ax, caption)
+
+
+_SOURCE_LABELS: dict[str, tuple[str, str, str]] = {
+    "from_chain": ("产业链分红", "dividends from the chain", "#c0392b"),
+    "dividend_other": ("其他分红", "other dividends", "#f1948a"),
+    "asset_rent": ("资产租赁", "asset rent", "#2e86c1"),
+    "service": ("经营服务", "services", "#48c9b0"),
+    "subsidy": ("上级补助", "subsidies", "#f4d03f"),
+    "other": ("其他", "other", "#a6acaf"),
+    "unattributed": ("未分来源", "no source recorded", "#e5e7e9"),
+}
+"""Bars of :func:`plot_income_sources`: Chinese label, English label, colour."""
+
+
+def plot_hollow(frame: pd.DataFrame, *, x: str = "year", ax: Axes | None = None, cjk: bool | None = None,
+                hollow_below: float | None = None, caption: str | None = None) -> Axes:
+    """Bars of hollow villages (空壳村) per year (``x``: ``year`` or ``ledger_year``), their share above each bar.
+
+    ``frame`` has the columns of :func:`~partychain.analysis.economy.economy_years`.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> f = pd.DataFrame({"year": [2019, 2020], "hollow": [52, 41], "hollow_share": [0.1, 0.08]})
+    >>> ax = plot_hollow(f, cjk=False, hollow_below=50_000)
+    >>> [round(p.get_height()) for p in ax.patches], ax.get_ylabel()
+    ([52, 41], 'hollow villages (income < 50,000 yuan)')
+    """
+    cjk = _cjk(cjk)
+    ax = _ax(ax, (8, 4))
+    bars = ax.bar(frame[x].astype(str), frame["hollow"].to_numpy(dtype=float), color="#7f8c8d")
+    for bar, share in zip(bars, frame["hollow_share"], strict=True):
+        if pd.notna(share):
+            ax.annotate(f"{share:.1%}", (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
+                        va="bottom", fontsize=8)
+    limit = f" < {hollow_below:,.0f}" if hollow_below is not None else ""
+    ax.set_ylabel(f"空壳村（收入{limit} 元）" if cjk else f"hollow villages (income{limit} yuan)")
+    ax.set_xlabel(("台账年度" if x == "ledger_year" else "年份") if cjk else x.replace("_", " "))
+    return add_caption(ax, caption)
+
+
+def plot_income_sources(frame: pd.DataFrame, *, ax: Axes | None = None, cjk: bool | None = None,
+                        caption: str | None = None) -> Axes:
+    """Stacked bars of collective income per year by source, dividends from the chain apart from other dividends.
+
+    ``frame`` has the columns of :func:`~partychain.analysis.economy.economy_years` (yuan; drawn in 万元).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> f = pd.DataFrame({"year": [2020], "from_chain": [50_000], "dividend": [60_000], "asset_rent": [20_000],
+    ...                   "service": [0], "subsidy": [10_000], "other": [5_000], "unattributed": [0]})
+    >>> ax = plot_income_sources(f, cjk=False)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
+    ['dividends from the chain', 'other dividends']
+    """
+    cjk = _cjk(cjk)
+    ax = _ax(ax, (9, 4.5))
+    parts = {"from_chain": frame["from_chain"], "dividend_other": frame["dividend"] - frame["from_chain"],
+             **{k: frame[k] for k in ("asset_rent", "service", "subsidy", "other", "unattributed")}}
+    bottom = np.zeros(len(frame))
+    years = frame["year"].astype(str)
+    for key, values in parts.items():
+        v = values.to_numpy(dtype=float) / 10_000
+        zh, en, colour = _SOURCE_LABELS[key]
+        ax.bar(years, v, bottom=bottom, color=colour, label=zh if cjk else en)
+        bottom += v
+    ax.set_ylabel("村集体经济收入（万元）" if cjk else "collective income (10,000 yuan)")
+    ax.set_xlabel("年份" if cjk else "year")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return add_caption(ax, caption)
+
+
+def plot_growth(frame: pd.DataFrame, *, value: str = "growth_a_year", label_col: str = "name",
+                code_col: str = "code", ax: Axes | None = None, cjk: bool | None = None,
+                xlabel: str | None = None, labels: Mapping[str, str] | None = None,
+                caption: str | None = None) -> Axes:
+    """Horizontal bars of a growth rate per group (a town or a linkage model), sorted, in percent a year.
+
+    Labels: ``labels[code]`` when given (e.g. the models' Chinese names), else the group's name with a CJK
+    font, else its code.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> f = pd.DataFrame({"code": ["a", "b"], "name": ["甲镇", "乙镇"], "growth_a_year": [0.2, 0.1]})
+    >>> [t.get_text() for t in plot_growth(f, cjk=False).get_yticklabels()]
+    ['b', 'a']
+    """
+    cjk = _cjk(cjk)
+    data = frame.sort_values(value, ascending=True, na_position="first")
+    names = [labels.get(str(c), str(c)) if labels and cjk else (str(n) if cjk and isinstance(n, str) else str(c))
+             for n, c in zip(data[label_col], data[code_col], strict=True)]
+    ax = _ax(ax, (8, max(3.0, 0.28 * len(data) + 1)))
+    ax.barh(range(len(data)), np.nan_to_num(data[value].to_numpy(dtype=float)), color="#27ae60")
+    ax.set_yticks(range(len(data)), names, fontsize=8)
+    from matplotlib.ticker import PercentFormatter
+
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(xlabel if xlabel is not None else ("年均增长" if cjk else "growth a year"))
     return add_caption(ax, caption)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from partychain.errors import InvalidArgument
 from partychain.services import validate_scope
+from partychain.services.economy import HOLLOW_BELOW
 from partychain.storage.base import GraphStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ __all__ = [
     "village_models",
 ]
 
-WEAK_BELOW = 50_000
+WEAK_BELOW = HOLLOW_BELOW
 """A village is weak (薄弱村/空壳村) when its collective income is below this (yuan). The project's
 assumption: the county report names no threshold (it speaks of 强村带弱村 and hollow villages
 without figures); 50,000 and 200,000 are round figures under which about 30 % of the sample's

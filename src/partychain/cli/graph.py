@@ -188,3 +188,40 @@ def diff(
 
 def _ratio(m: dict[str, Any]) -> str:
     return f"{m['covered']:,}/{m['total']:,}" + (f" ({m['ratio']:.1%})" if m["ratio"] is not None else "")
+
+
+@command(panel=PANEL)
+def economy(
+    scope: Annotated[str, typer.Option("--scope", help="division code: the county, a town or a village")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    hollow_below: Annotated[float | None, typer.Option(
+        help="yuan under which a village is hollow (空壳村); default: the project's assumption, "
+             "50,000 (the source names no figure)")] = None,
+    year: YearOption = None,
+) -> None:
+    """The village collective economy of a division, year by year: total income, from the chain (dividends on
+    holdings in cooperatives and companies a party organization runs or leads) and other, by source, hollow
+    villages (空壳村) and growth; per town and per linkage model (--format json: per village too)."""
+    from partychain.services.economy import HOLLOW_BELOW, collective_economy
+
+    res = collective_economy(open_store(db, year), scope=scope,
+                             hollow_below=HOLLOW_BELOW if hollow_below is None else hollow_below)
+    if fmt is Format.json:
+        out.print_json(json.dumps(res, ensure_ascii=False))
+        return
+
+    def rows(years: list[dict[str, Any]], **first: str) -> list[dict[str, Any]]:
+        return [{**first, "year": y["year"], "villages": y["villages"], "total": f"{y['total']:,}",
+                 "from chain": f"{y['from_chain']:,}", "other": f"{y['other']:,}",
+                 "unattributed": f"{y['unattributed']:,}", "hollow": y["hollow"],
+                 "growth": f"{y['growth']:.1%}" if y["growth"] is not None else ""} for y in years]
+
+    title = f"{res['scope']['code']} {res['scope']['name'] or ''}".strip()
+    emit(rows(res["years"]), fmt, title=f"{title}: collective income (hollow below {res['hollow_below']:,.0f} yuan)")
+    emit([{"year": y["year"], **{s: f"{y['by_source'][s]:,}" for s in res["sources"]}} for y in res["years"]],
+         fmt, title="by source")
+    if res["towns"]:
+        emit([r for t in res["towns"] for r in rows(t["years"], town=f"{t['code']} {t['name']}")], fmt,
+             title="by town")
+    emit([r for m in res["models"] for r in rows(m["years"], model=m["model"])], fmt, title="by linkage model")

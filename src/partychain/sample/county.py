@@ -27,7 +27,7 @@ from .cooperatives import draw_cooperatives
 from .divisions import CountyDivisions, divisions_frame
 from .driving import draw_member_households
 from .holdings import draw_contracts, draw_shareholdings
-from .incomes import INCOME_STREAMS, draw_incomes
+from .incomes import INCOME_STREAMS, draw_income_sources, draw_incomes
 from .links import draw_base_members, draw_cooperative_households, draw_employment
 from .organizations import draw_organizations
 from .party_life import draw_meetings, draw_org_work_rules
@@ -51,7 +51,7 @@ PHASES: tuple[str, ...] = (
 STREAMS: dict[str, int] = {
     "households": 0, "members": 1, "cooperatives": 2, "organizations": 3, "companies": 4, "staffing": 5,
     "bases": 6, "dam_areas": 7, "base_members": 8, "member_households": 9, "cooperative_households": 10,
-    "employment": 11, "holdings": 12, "roles": 13, "org_work_rules": 17, "meetings": 18,
+    "employment": 11, "holdings": 12, "roles": 13, "org_work_rules": 17, "meetings": 18, "income_sources": 19,
 }
 """Position of each step's child generator among those the county spawns (incomes: :data:`INCOME_STREAMS`)."""
 
@@ -112,6 +112,7 @@ def generate_county(div: CountyDivisions, profile: CountyProfile, rng: np.random
     draw_meetings(st, streams["meetings"])
     done("party_life")
     draw_incomes(st, [spawned[i] for i in INCOME_STREAMS], pairing_effect)
+    draw_income_sources(st, streams["income_sources"])
     done("incomes")
     st.tables["divisions"] = divisions_frame(div)
     st.tables["party_orgs"] = pd.DataFrame(st.orgs, columns=list(ORG_COLUMNS))

@@ -159,7 +159,7 @@ def ledger_of_year(tables: Tables, year: int, *, seed: int) -> Tables:
     mh = t["member_households"]
     t["member_households"] = mh[(_year_of(mh["since"]) <= year) & ~mh["member_id"].isin(gone_members)]
     for name, col in (("contracts", "since"), ("pairings", "since"), ("employment", "year"),
-                      ("village_income", "year")):
+                      ("village_income", "year"), ("village_income_sources", "year")):
         frame = t[name]
         t[name] = frame[_year_of(frame[col]) <= year]
     households = t["households"].copy()

@@ -1,5 +1,5 @@
-"""Village collective income (村集体经济收入) per village and year, strong villages leading weak ones
-(强村带弱村), and the planted pairing effect.
+"""Village collective income (村集体经济收入) per village and year and by source, strong villages leading weak
+ones (强村带弱村), and the planted pairing effect.
 
 The draws come from three child generators of their own (:data:`INCOME_STREAMS` of the county's
 spawned streams), so ``partychain.analysis.simulate`` can redraw them exactly for a seed.
@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from partychain.graph_model.enums import PairingKind
+from partychain.graph_model.enums import IncomeSource, PairingKind
 
 from .profile import CountyProfile, SampleError
 from .state import BoolArray, CountyState, IntArray
 
-__all__ = ["INCOME_STREAMS", "draw_incomes", "draw_pairings", "pair_in_passes", "weak_first_order"]
+__all__ = ["INCOME_STREAMS", "draw_income_sources", "draw_incomes", "draw_pairings", "pair_in_passes",
+           "weak_first_order"]
 
 INCOME_STREAMS: tuple[int, int, int] = (14, 15, 16)
 """Positions, among the child generators a county spawns, of the income levels, the pairings and the
@@ -117,3 +118,72 @@ def draw_incomes(st: CountyState, rngs: Sequence[np.random.Generator], pairing_e
         "strong_code": np.array([st.v_code[s] for s, _ in pairs], dtype=object),
         "weak_code": np.array([st.v_code[w] for _, w in pairs], dtype=object),
         "since": p.pairing_since, "kind": PairingKind.strong_weak.value})
+
+
+_OTHER_SOURCES = (IncomeSource.asset_rent.value, IncomeSource.service.value, IncomeSource.subsidy.value,
+                  IncomeSource.other.value)
+
+
+def draw_income_sources(st: CountyState, rng: np.random.Generator) -> None:
+    """Each village's collective income of the source years split by source (``village_income_sources``).
+
+    The totals are those :func:`draw_incomes` drew (untouched: the planted effect and the simulations stay
+    as they are); the split is the project's assumption:
+
+    - a cooperative or company pays out a profit P[u] ~ lognormal (median ``payout_median_chain`` when a
+      party organization runs or leads it in the ledger, the chain; ``payout_median_other`` else; log-sd
+      ``payout_sd``), growing by ``payout_growth_chain`` (``payout_growth_other``) a year from the first
+      source year;
+    - a village holding ``pct`` % of it (``shareholdings``) gets ``pct`` % of P[u, t] as its dividend; a
+      village's dividends are scaled down to at most ``dividend_cap`` of its income that year;
+    - the rest is asset rent, services, subsidies and other in shares drawn per village from a Dirichlet
+      (``source_alpha``), wobbling from year to year (log-sd ``source_year_sd``); amounts are whole yuan,
+      other takes what rounding leaves, so a village's rows add up to its income exactly.
+
+    Rows of 0 yuan are not written.
+    """
+    p = st.profile
+    first, last = p.income_years
+    years = np.arange(max(p.source_years[0], first), min(p.source_years[1], last) + 1)
+    n_y = len(years)
+    y = st.tables["village_income"]["collective_income"].to_numpy(dtype=np.int64).reshape(st.n_v, last - first + 1)
+    total = y[:, years - first]
+    sh = st.tables["shareholdings"]
+    v_index = {str(c): i for i, c in enumerate(st.v_code)}
+    hv = np.array([v_index[str(c)] for c in sh["village_code"]], dtype=np.int64)
+    unit, units = pd.factorize(sh["holder_of"].astype(str))
+    chain_units = {str(c) for c in st.c_id[(st.c_run != "") | (st.c_led != "")]} | \
+        {str(k) for k in st.k_id[st.k_branch != ""]}
+    chain = np.array([u in chain_units for u in units], dtype=bool)
+    payout = np.exp(np.log(np.where(chain, p.payout_median_chain, p.payout_median_other))
+                    + p.payout_sd * rng.normal(0.0, 1.0, len(units)))
+    growth = np.where(chain, p.payout_growth_chain, p.payout_growth_other)
+    paid = payout[:, None] * (1.0 + growth[:, None]) ** (years - years[0])[None, :]  # (units, years)
+    div = sh["pct"].to_numpy(dtype=np.float64)[:, None] / 100.0 * paid[unit]  # (holdings, years)
+    per_village = np.zeros((st.n_v, n_y))
+    np.add.at(per_village, hv, div)
+    scale = np.minimum(1.0, p.dividend_cap * total / np.maximum(per_village, 1e-9))
+    div_yuan = np.floor(div * scale[hv]).astype(np.int64)
+    got = np.zeros((st.n_v, n_y), dtype=np.int64)
+    np.add.at(got, hv, div_yuan)
+    rest = total - got
+    w = rng.dirichlet(np.asarray(p.source_alpha, dtype=np.float64), st.n_v)
+    w = w[:, None, :] * np.exp(rng.normal(0.0, p.source_year_sd, (st.n_v, n_y, len(_OTHER_SOURCES))))
+    w = w / w.sum(axis=2, keepdims=True)
+    parts = np.floor(rest[:, :, None] * w[:, :, :-1]).astype(np.int64)
+    parts = np.concatenate([parts, (rest - parts.sum(axis=2))[:, :, None]], axis=2)
+
+    h_idx, t_idx = np.nonzero(div_yuan > 0)
+    dividends = pd.DataFrame({"village_code": st.v_code[hv[h_idx]], "year": years[t_idx],
+                              "source": IncomeSource.dividend.value,
+                              "holder_of": sh["holder_of"].to_numpy(dtype=object)[h_idx],
+                              "yuan": div_yuan[h_idx, t_idx]})
+    v_idx, t_idx, s_idx = np.nonzero(parts > 0)
+    others = pd.DataFrame({"village_code": st.v_code[v_idx], "year": years[t_idx],
+                           "source": np.array(_OTHER_SOURCES, dtype=object)[s_idx], "holder_of": "",
+                           "yuan": parts[v_idx, t_idx, s_idx]})
+    order = {s.value: i for i, s in enumerate(IncomeSource)}
+    rows = pd.concat([dividends, others], ignore_index=True)
+    rows = rows.assign(_o=rows["source"].map(order)).sort_values(
+        ["village_code", "year", "_o", "holder_of"], kind="stable").drop(columns="_o")
+    st.tables["village_income_sources"] = rows.reset_index(drop=True)

@@ -156,6 +156,16 @@ class CountyProfile:
     pairing_since: int = 2018
     hub_capacity: tuple[float, ...] = (0.30, 0.25, 0.20, 0.15, 0.10)  # P(a strong village can lead 1..5)
     effect_noise: float = 0.25  # sd of the planted step, relative to the effect
+    # collective income by source (村集体经济收入来源), the project's assumption throughout (docs/sample.md)
+    source_years: tuple[int, int] = (2019, 2021)  # years with income-by-source rows
+    payout_median_chain: float = 300_000.0  # profit a unit a party organization runs or leads pays out, first year
+    payout_median_other: float = 150_000.0  # the same for any other cooperative or company
+    payout_sd: float = 0.6  # log-sd of a unit's payout
+    payout_growth_chain: float = 0.25  # growth a year of a chain unit's payout
+    payout_growth_other: float = 0.03  # growth a year of any other unit's payout
+    dividend_cap: float = 0.8  # dividends take at most this share of a village's income in a year
+    source_alpha: tuple[float, float, float, float] = (3.0, 2.0, 2.5, 1.0)  # Dirichlet: rent, services, subsidy, other
+    source_year_sd: float = 0.2  # log-sd of the yearly wobble of those shares
 
 
 @dataclass(frozen=True, slots=True)

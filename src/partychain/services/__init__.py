@@ -13,7 +13,8 @@ as parameters, and returns plain dicts and lists.
 * :mod:`.orgs` — party organizations, their trees and what is downstream of them;
 * :mod:`.records` — cooperatives, villages, households, members, pairings, search, industries;
 * :mod:`.figures` — published figures beside the values computed from the graph;
-* :mod:`.changes` — what changed in a division between two ledger years.
+* :mod:`.changes` — what changed in a division between two ledger years;
+* :mod:`.economy` — the village collective economy by source and year, hollow villages.
 
 Scopes are division codes: 2 digits (province), 4 (prefecture), 6 (county), 9 (town) or 12
 (village).  Things count where they are: cooperatives, companies and bases by the village
@@ -35,6 +36,7 @@ from .chains import CHAIN_COLUMNS, assemble_chains, household_chains
 from .changes import CHANGE_KINDS, changes
 from .coverage import COVERAGE_METRICS, GAP_KINDS, GAP_RECORD_LABELS, activity_days, coverage, gaps
 from .cursors import decode_cursor, encode_cursor, list_identity
+from .economy import HOLLOW_BELOW, INCOME_SOURCES, collective_economy
 from .models import MODELS, model_counts, model_instances
 from .orgs import DOWNSTREAM_RECORD_LABELS, ORG_DOWNSTREAM_ENTITIES, org, org_downstream, org_downstream_items, org_tree
 from .pages import page_of
@@ -43,8 +45,8 @@ from .scopes import MAX_LIMIT, check_scope, validate_scope, version_of
 
 __all__ = [
     "CHAIN_COLUMNS", "CHANGE_KINDS", "COVERAGE_METRICS", "DOWNSTREAM_RECORD_LABELS", "GAP_KINDS", "GAP_RECORD_LABELS",
-    "MAX_LIMIT", "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days", "assemble_chains", "changes", "check_scope",
-    "cooperative", "coverage",
+    "HOLLOW_BELOW", "INCOME_SOURCES", "MAX_LIMIT", "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days",
+    "assemble_chains", "changes", "check_scope", "collective_economy", "cooperative", "coverage",
     "decode_cursor", "encode_cursor", "gaps", "household", "household_chains", "industry_totals", "list_identity",
     "member", "model_counts", "model_instances", "org", "org_downstream", "org_downstream_items", "org_tree",
     "page_of", "pairings", "search_villages", "validate_scope", "version_of", "village",
