@@ -271,6 +271,9 @@ class EmbeddedStore(GraphStore):
         self._open: dict[str, _Version] = {}  # opened versions by name (the latest year's, and others asked for)
         self._pool: WorkerPool | None = None
 
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r})"
+
     # --- reading -------------------------------------------------------------------
 
     @property

@@ -29,7 +29,6 @@ from typing import Protocol, TypeAlias
 import pandas as pd
 import pyarrow as pa
 
-from partychain.graph_model import NODES, RELS, graph_properties_of
 from partychain.graph_model.frames import ValidatedLedger, arrow_table
 from partychain.graph_model.properties import PropertySpec
 
@@ -68,6 +67,7 @@ def as_table(frame: Frame, specs: dict[str, PropertySpec], *, endpoints: bool = 
     columns without copying); an Arrow table's columns are cast, its ``start``/``end`` (a store's bulk read)
     named ``from``/``to``.
 
+    >>> from partychain.graph_model import RELS, graph_properties_of
     >>> t = as_table(pa.table({"start": ["a"], "end": ["b"], "since": [2019]}),
     ...              graph_properties_of(RELS["DRIVES"]), endpoints=True)
     >>> t.column_names, t.schema.field("since").type
@@ -84,11 +84,6 @@ def as_table(frame: Frame, specs: dict[str, PropertySpec], *, endpoints: bool = 
         arrays.append(frame.column(name).cast(t) if name in names
                       else pa.chunked_array([pa.nulls(frame.num_rows, t)]))
     return pa.Table.from_arrays(arrays, names=wanted)
-
-
-def model_of(label_or_type: str) -> dict[str, PropertySpec]:
-    """The graph properties of a node label or a relationship type (:func:`graph_properties_of`)."""
-    return graph_properties_of(NODES[label_or_type] if label_or_type in NODES else RELS[label_or_type])
 
 
 def write_ledger(writer: GraphWriter, ledger: ValidatedLedger, step: Step | None = None
