@@ -1,4 +1,9 @@
-"""Graph storage behind one interface: the embedded engine (default) or a Neo4j server."""
+"""Graph storage behind one interface: the embedded engine (default) or a Neo4j server.
+
+Both load through the one template of :meth:`GraphStore.load` and write through a
+:class:`~partychain.storage.writer.GraphWriter` (``COPY`` on the embedded engine, batched ``UNWIND`` on
+Neo4j); the third writer, :mod:`~partychain.storage.neo4j_admin`, writes neo4j-admin import files.
+"""
 
 from __future__ import annotations
 

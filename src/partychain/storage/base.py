@@ -1,4 +1,10 @@
-"""The storage interface the CLI, the API and the analysis depend on; engines plug in behind it."""
+"""The storage interface the CLI, the API and the analysis depend on; engines plug in behind it.
+
+:class:`GraphStore` holds what every engine shares, among it the one load template
+(:meth:`GraphStore.load`): an engine supplies its load lock, its :class:`LoadTarget` (where a load writes,
+with the engine's :class:`~partychain.storage.writer.GraphWriter`, and how it is published) and its
+tidying, and nothing else of a load.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import datetime as dt
 import decimal
 import hashlib
 import itertools
+import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -18,12 +26,15 @@ import pyarrow as pa
 from partychain import cypher
 from partychain.errors import StoreError, YearNotLoaded, YearRefused
 from partychain.graph_model import NODE_TYPES, NODES, REL_TYPES, RELS, graph_properties_of
+from partychain.graph_model.frames import ValidatedLedger
 
-from .personal import PersonalStore
+from .personal import PersonalStore, write_personal
 from .result import QueryResult
 
 if TYPE_CHECKING:
     from .derived import DerivedIndex
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 TABLE_ROWS = 250_000  # rows per Arrow table of the bulk readers (export)
@@ -171,6 +182,54 @@ def check_year(year: int | None, fingerprint: str, kept: Mapping[int | None, Dat
             f"--replace to replace the {year} version; nothing was loaded")
 
 
+def version_name(fingerprint: str, *, now: dt.datetime | None = None) -> str:
+    """The name of a new dataset version: when it was loaded (UTC, to the microsecond), then its ledger's
+    fingerprint's first eight digits, so that names sort by load time.
+
+    >>> version_name("0123456789abcdef", now=dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC))
+    '20260102T030405000006Z-01234567'
+    """
+    return (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
+
+
+class Steps:
+    """A load's progress: each call is one step done out of ``total`` (reported to ``progress``, if any)."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def __call__(self, what: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(what, self.done, max(self.total, self.done))
+
+
+class LoadTarget(ABC):
+    """Where one load writes, as an engine makes it (:meth:`GraphStore._load_target`); nothing it writes is
+    seen by readers before :meth:`publish`."""
+
+    personal_file: Path
+    """Where the version's personal-data store is written (:func:`~partychain.storage.personal.write_personal`)."""
+    steps: ClassVar[int] = 0
+    """Progress steps of the engine's own beyond the template's (one per label, per endpoint pair, the
+    personal-data store and the derived index)."""
+
+    @abstractmethod
+    def write(self, ledger: ValidatedLedger, step: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+        """Write the ledger's graph with the engine's :class:`~partychain.storage.writer.GraphWriter`
+        (:func:`~partychain.storage.writer.write_ledger`): nodes per label, relationships per type."""
+
+    @abstractmethod
+    def derive(self, version: str) -> None:
+        """Write the derived index of the graph just written (:mod:`partychain.storage.derived`)."""
+
+    @abstractmethod
+    def publish(self, info: DatasetInfo) -> None:
+        """Store the manifest and make the new version the one readers see, at once."""
+
+
 class RowBudget:
     """The row cap of untrusted queries, counting list and map elements as well as rows.
 
@@ -239,14 +298,64 @@ class GraphStore(ABC):
         Returns the result (at most ``max_rows`` rows) and whether rows were cut off.
         """
 
-    @abstractmethod
+    single_version: ClassVar[bool] = False
+    """Whether the store keeps one dataset version only (Neo4j), rather than one per year (:func:`check_year`)."""
+
     def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
              replace: bool = False) -> DatasetInfo:
         """Load a validated ledger as the version of its year, atomically (see :func:`check_year`).
 
         A ledger of a year already loaded replaces that year only when its contents are the same or
         ``replace`` is set; a ledger without a year is refused once years are kept.
+
+        One template for every engine: under the engine's load lock (:meth:`_load_lock`), check the year
+        against the versions kept, name the version (:func:`version_name`), and in the engine's target
+        (:meth:`_load_target`) write the personal-data store, the graph (the engine's
+        :class:`~partychain.storage.writer.GraphWriter`), the derived index and the manifest, then publish
+        it; the target undoes everything when any step fails, so readers see the old version or the new
+        one, never a part.  :meth:`_loaded` tidies up after.
         """
+        if not isinstance(ledger, ValidatedLedger):
+            raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
+        started = time.perf_counter()
+        with self._load_lock():
+            fingerprint = ledger.fingerprint()
+            check_year(ledger.year, fingerprint, {v.year: v for v in self.versions()}, replace=replace,
+                       single=self.single_version)
+            version = version_name(fingerprint)
+            steps = Steps(progress, len(ledger.nodes) + len(ledger.rels) + 2)
+            with self._load_target(version, steps) as target:
+                steps.total += target.steps
+                personal = write_personal(target.personal_file, ledger.personal)
+                steps("personal-data store")
+                nodes, rels = target.write(ledger, steps)
+                target.derive(version)
+                steps("derived index")
+                info = DatasetInfo(
+                    version=version, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    engine=self.engine, source=source, fingerprint=fingerprint, rows_in=dict(ledger.rows_in),
+                    nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
+                    seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
+                    rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT, year=ledger.year,
+                    as_of=ledger.as_of.isoformat() if ledger.as_of else None)
+                target.publish(info)
+            self._loaded(info)
+        log.info("loaded %s into %s: %d nodes, %d relationships in %.1f s", version, self, sum(nodes.values()),
+                 sum(rels.values()), time.perf_counter() - started)
+        return info
+
+    def _load_lock(self) -> contextlib.AbstractContextManager[Any]:
+        """The engine's hook: one load at a time, held across the whole load (this default: none; an engine
+        whose target takes its own lock, like Neo4j's manifest node, keeps it)."""
+        return contextlib.nullcontext()
+
+    def _load_target(self, version: str, step: Callable[[str], None]) -> contextlib.AbstractContextManager[LoadTarget]:
+        """The engine's hook: where the load of ``version`` writes; on leaving with an error, everything the
+        target wrote is undone (the previous version stays as it was)."""
+        raise StoreError(f"{type(self).__name__} cannot load; load through the store")
+
+    def _loaded(self, info: DatasetInfo) -> None:  # noqa: B027 - optional hook
+        """The engine's hook after a load is published: remove what older versions left behind."""
 
     @abstractmethod
     def dataset(self) -> DatasetInfo | None:

@@ -14,29 +14,29 @@ Layout of the configured directory::
       .current.<pid>                     the new link before its atomic swap (same)
       .load.lock                         one loader at a time
 
-A load builds a complete new database with bulk ``COPY`` from Arrow tables, closes it
-(checkpointing its WAL), derives its index from it (read-only), writes the personal-data store and
-the manifest, renames the ``.partial`` directory and then atomically replaces the link of its year
-(``years/<year>``); ``current`` names the latest year's link, so reloading the latest year swaps one link
-and a newer year swaps ``current`` once.  A failed or killed load leaves the previous graph untouched, and
-readers never see half a load.  Loading a year replaces that year only; the other years stay as they are.
-Readers open the database read-only and follow ``current`` (or the year's link) on every call, so a
-running API picks up a new graph without a restart; a version is closed once its last in-flight query
-ends, or once no link names it any more.
+A load follows the one template of :meth:`GraphStore.load <partychain.storage.base.GraphStore.load>`; this
+engine's hooks are the load lock (``.load.lock``, which also removes what a killed load left) and the target,
+a new version directory (:class:`_NewVersion`): into ``versions/<version>.partial`` go the personal-data
+store, a complete new database built by :class:`CopyWriter` (bulk ``COPY`` from Arrow tables, closed with its
+WAL checkpointed), its derived index (from a read-only open) and the manifest; publishing renames the
+directory and then atomically replaces the link of its year (``years/<year>``); ``current`` names the latest
+year's link, so reloading the latest year swaps one link and a newer year swaps ``current`` once. A failed or
+killed load leaves the previous graph untouched, and readers never see half a load. Loading a year replaces
+that year only; the other years stay as they are. Readers open the database read-only and follow ``current``
+(or the year's link) on every call, so a running API picks up a new graph without a restart; a version is
+closed once its last in-flight query ends, or once no link names it any more.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import json
 import logging
 import os
 import shutil
 import threading
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -50,7 +50,7 @@ from partychain.errors import (
     YearNotLoaded,
 )
 from partychain.graph_model import NODES, RELS, graph_properties_of, ladybug_ddl
-from partychain.graph_model.frames import ValidatedLedger, arrow_table
+from partychain.graph_model.frames import ValidatedLedger
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
@@ -59,9 +59,9 @@ from .base import (
     TABLE_ROWS,
     DatasetInfo,
     GraphStore,
+    LoadTarget,
     Progress,
     QueryResult,
-    check_year,
     node_query,
     node_schema,
     relationship_query,
@@ -71,8 +71,9 @@ from .derived import FILE as DERIVED_FILE
 from .derived import DerivedIndex, open_derived, write_derived
 from .ladybug_adapter import engine_error, read_result
 from .personal import FILE as PERSONAL_FILE
-from .personal import PersonalStore, write_personal
+from .personal import PersonalStore
 from .sandbox import Limits, WorkerPool
+from .writer import Frame, as_table, write_ledger
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +270,9 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.Lock()
         self._open: dict[str, _Version] = {}  # opened versions by name (the latest year's, and others asked for)
         self._pool: WorkerPool | None = None
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r})"
 
     # --- reading -------------------------------------------------------------------
 
@@ -467,6 +471,7 @@ class EmbeddedStore(GraphStore):
 
     @contextlib.contextmanager
     def _load_lock(self) -> Iterator[None]:
+        """One loader at a time (``.load.lock``); what a killed load left is removed under it."""
         self.path.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path / ".load.lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
@@ -474,16 +479,6 @@ class EmbeddedStore(GraphStore):
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as e:
                 raise StoreError(f"another load into {self.path} is running") from e
-            yield
-        finally:
-            os.close(fd)
-
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
-             replace: bool = False) -> DatasetInfo:
-        if not isinstance(ledger, ValidatedLedger):
-            raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
-        started = time.perf_counter()
-        with self._load_lock():
             versions = self.path / "versions"
             versions.mkdir(exist_ok=True)
             for stale in versions.glob("*.partial"):
@@ -491,90 +486,55 @@ class EmbeddedStore(GraphStore):
                 shutil.rmtree(stale, ignore_errors=True)
             for link in [*self.path.glob(".current.*"), *self.years_dir.glob(".*.tmp.*")]:
                 link.unlink(missing_ok=True)  # a load killed before its link swap (we hold the lock)
-            fingerprint = ledger.fingerprint()
-            year = ledger.year
-            kept = {v.year: v for v in self.versions()}
-            check_year(year, fingerprint, kept, replace=replace)
-            name = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
-            partial = versions / f"{name}.partial"
-            partial.mkdir()
-            try:
-                nodes, rels = self._write(partial / GRAPH_FILE, ledger, progress)
-                self._derive(partial / GRAPH_FILE, partial / DERIVED_FILE, version=name)
-                if progress:
-                    progress("derived index", 1, 1)
-                personal = write_personal(partial / PERSONAL_FILE, ledger.personal)
-                if progress:
-                    progress("personal-data store", 1, 1)
-                info = DatasetInfo(
-                    version=name, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    engine=self.engine, source=source, fingerprint=fingerprint, rows_in=ledger.rows_in,
-                    nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
-                    seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
-                    rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT, year=year,
-                    as_of=ledger.as_of.isoformat() if ledger.as_of else None)
-                (partial / MANIFEST).write_text(json.dumps(info.to_dict(), ensure_ascii=False, indent=1),
-                                                encoding="utf-8")
-                for f in partial.iterdir():
-                    with open(f, "rb") as fh:
-                        os.fsync(fh.fileno())
-                final = versions / name
-                partial.rename(final)
-                _fsync_dir(versions)
-                if year is None:
-                    _swap_link(self.current_link, Path("versions") / name, self.path / f".current.{os.getpid()}")
-                else:
-                    self.years_dir.mkdir(exist_ok=True)
-                    _swap_link(self.years_dir / str(year), Path("..") / "versions" / name,
-                               self.years_dir / f".{year}.tmp.{os.getpid()}")
-                    latest = Path("years") / str(max([year, *(y for y in kept if y is not None)]))
-                    if not self.current_link.is_symlink() or Path(os.readlink(self.current_link)) != latest:
-                        _swap_link(self.current_link, latest, self.path / f".current.{os.getpid()}")
-            except BaseException:
-                shutil.rmtree(partial, ignore_errors=True)
-                raise
-            self._prune(versions, keep=name)
-            log.info("loaded %s: %d nodes, %d relationships in %.1f s", name, sum(nodes.values()),
-                     sum(rels.values()), info.seconds)
-            return info
+            yield
+        finally:
+            os.close(fd)
 
-    def _write(self, file: Path, ledger: Any, progress: Progress | None) -> tuple[dict[str, int], dict[str, int]]:
+    @contextlib.contextmanager
+    def _load_target(self, version: str, step: Callable[[str], None]) -> Iterator[LoadTarget]:
+        """A new version directory, ``versions/<version>.partial``, removed again if the load fails."""
+        partial = self.path / "versions" / f"{version}.partial"
+        partial.mkdir()
+        try:
+            yield _NewVersion(self, partial)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+
+    def _loaded(self, info: DatasetInfo) -> None:
+        self._prune(self.path / "versions", keep=info.version)
+
+    def _publish(self, partial: Path, info: DatasetInfo) -> None:
+        """Write the manifest, make the version directory durable and final, then swap its year's link (and
+        ``current``, when the year is the latest)."""
+        (partial / MANIFEST).write_text(json.dumps(info.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        for f in partial.iterdir():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        versions = partial.parent
+        name, year = info.version, info.year
+        partial.rename(versions / name)
+        _fsync_dir(versions)
+        if year is None:
+            _swap_link(self.current_link, Path("versions") / name, self.path / f".current.{os.getpid()}")
+            return
+        self.years_dir.mkdir(exist_ok=True)
+        _swap_link(self.years_dir / str(year), Path("..") / "versions" / name,
+                   self.years_dir / f".{year}.tmp.{os.getpid()}")
+        latest = Path("years") / str(max(self.years()))
+        if not self.current_link.is_symlink() or Path(os.readlink(self.current_link)) != latest:
+            _swap_link(self.current_link, latest, self.path / f".current.{os.getpid()}")
+
+    def _write(self, file: Path, ledger: ValidatedLedger, step: Callable[[str], None]
+               ) -> tuple[dict[str, int], dict[str, int]]:
+        """Build the graph database ``file`` from the ledger (:class:`CopyWriter`), closed and checkpointed."""
         db = ladybug.Database(str(file), max_num_threads=self.threads)
         conn = ladybug.Connection(db)
         try:
-            # COPYs share a transaction until COMMIT_ROWS rows are in it: a commit costs ~20 ms of fixed
-            # overhead (many small tables), while one transaction over a province holds twice the memory
-            # and runs 25 % slower (the build is atomic anyway: it becomes visible only by the swap)
-            batch = _Batches(conn)
-            batch.before(0)  # the schema goes in the first transaction
-            for stmt in ladybug_ddl():
-                conn.execute(stmt)
-            steps = len(ledger.nodes) + len(ledger.rels)
-            done = 0
-            nodes: dict[str, int] = {}
-            for label, frame in ledger.nodes.items():
-                batch.before(len(frame))
-                rows = _arrow_table(frame, graph_properties_of(NODES[label]))
-                conn.execute(f"COPY {label} FROM $rows", {"rows": rows})
-                nodes[label] = len(frame)
-                done += 1
-                if progress:
-                    progress(f"nodes {label}", done, steps)
-            rels: dict[str, int] = {}
-            for (rtype, a, b), frame in ledger.rels.items():
-                rows = _arrow_table(frame, graph_properties_of(RELS[rtype]), endpoints=True)
-                batch.before(len(frame))
-                conn.execute(f"COPY {rtype} FROM $rows (from='{a}', to='{b}')", {"rows": rows})
-                rels[rtype] = rels.get(rtype, 0) + len(frame)
-                done += 1
-                if progress:
-                    progress(f"relationships {rtype} {a}→{b}", done, steps)
-            batch.commit()
-            conn.execute("CHECKPOINT")
+            return write_ledger(CopyWriter(conn), ledger, step)
         finally:
             conn.close()
             db.close()
-        return nodes, rels
 
     def _derive(self, graph: Path, out: Path, *, version: str) -> dict[str, int]:
         """The derived index of the graph just written (:mod:`partychain.storage.derived`), from a read-only open."""
@@ -644,7 +604,12 @@ COMMIT_ROWS = 1_000_000
 
 
 class _Batches:
-    """Groups COPYs into transactions of at most :data:`COMMIT_ROWS` rows (a bigger COPY gets its own)."""
+    """Groups COPYs into transactions of at most :data:`COMMIT_ROWS` rows (a bigger COPY gets its own).
+
+    A commit costs ~20 ms of fixed overhead (many small tables), while one transaction over a province
+    holds twice the memory and runs 25 % slower; the build is atomic anyway: it becomes visible only by
+    the link swap.
+    """
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -665,10 +630,60 @@ class _Batches:
             self.open = False
 
 
-def _arrow_table(frame: Any, specs: dict[str, PropertySpec], *, endpoints: bool = False) -> pa.Table:
-    """A frame of model properties as an Arrow table in model order (``from``/``to`` first for relationships).
+class CopyWriter:
+    """The embedded engine's :class:`~partychain.storage.writer.GraphWriter`: the model's DDL, then one bulk
+    ``COPY`` from Arrow per frame into a new (empty) database, in transactions of :data:`COMMIT_ROWS` rows,
+    and a ``CHECKPOINT`` at the end."""
 
-    Arrow-backed columns (what the validator produces) are handed over without copying;
-    object columns (``None`` for missing) are converted.
-    """
-    return arrow_table(frame, specs, endpoints=endpoints)
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.batch = _Batches(conn)
+
+    def begin(self) -> None:
+        self.batch.before(0)  # the schema goes in the first transaction
+        for stmt in ladybug_ddl():
+            self.conn.execute(stmt)
+
+    def nodes(self, label: str, frame: Frame) -> int:
+        rows = _arrow_table(frame, graph_properties_of(NODES[label]))
+        self.batch.before(rows.num_rows)
+        self.conn.execute(f"COPY {label} FROM $rows", {"rows": rows})
+        return rows.num_rows
+
+    def relationships(self, rtype: str, from_label: str, to_label: str, frame: Frame) -> int:
+        if (from_label, to_label) not in RELS[rtype].ENDPOINTS:
+            raise ValueError(f"{rtype} does not connect {from_label} to {to_label}")
+        rows = _arrow_table(frame, graph_properties_of(RELS[rtype]), endpoints=True)
+        self.batch.before(rows.num_rows)
+        self.conn.execute(f"COPY {rtype} FROM $rows (from='{from_label}', to='{to_label}')", {"rows": rows})
+        return rows.num_rows
+
+    def end(self) -> None:
+        self.batch.commit()
+        self.conn.execute("CHECKPOINT")
+
+
+class _NewVersion(LoadTarget):
+    """A load's new version directory (``versions/<version>.partial``): a new database built by
+    :meth:`EmbeddedStore._write`, its derived index, personal-data store and manifest; published by renaming
+    the directory and swapping its year's link."""
+
+    def __init__(self, store: EmbeddedStore, partial: Path) -> None:
+        self.store = store
+        self.partial = partial
+        self.personal_file = partial / PERSONAL_FILE
+
+    def write(self, ledger: ValidatedLedger, step: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+        return self.store._write(self.partial / GRAPH_FILE, ledger, step)
+
+    def derive(self, version: str) -> None:
+        self.store._derive(self.partial / GRAPH_FILE, self.partial / DERIVED_FILE, version=version)
+
+    def publish(self, info: DatasetInfo) -> None:
+        self.store._publish(self.partial, info)
+
+
+def _arrow_table(frame: Frame, specs: dict[str, PropertySpec], *, endpoints: bool = False) -> pa.Table:
+    """A frame of model properties as the Arrow table a ``COPY`` takes: :func:`~partychain.storage.writer.as_table`
+    (Arrow-backed columns, what the validator produces, are handed over without copying)."""
+    return as_table(frame, specs, endpoints=endpoints)

@@ -16,11 +16,14 @@ become their model properties plus ``_label``, relationships their properties pl
 
 Loading: one transaction, old graph or new graph
 ------------------------------------------------
-``load`` first creates the model's uniqueness constraints (``neo4j_constraints()``, plus
-one on the manifest) and waits for their indexes: schema changes cannot share a
-transaction with data writes, and they are the same for every dataset.  Then the whole
-replace runs in **one explicit write transaction** (with its own time limit,
-:data:`LOAD_TIMEOUT_S`; the server's ``db.transaction.timeout`` is meant for queries):
+``load`` is the template of :meth:`GraphStore.load <partychain.storage.base.GraphStore.load>` (the year
+check, version naming, personal-data store, derived index, manifest, progress); this engine's target
+(:meth:`Neo4jStore._load_target`, :class:`_Transaction`) first creates the model's uniqueness constraints
+(``neo4j_constraints()``, plus one on the manifest) and waits for their indexes: schema changes cannot
+share a transaction with data writes, and they are the same for every dataset.  The personal-data store
+is written on this host (``<version>.sqlite.partial``).  Then the whole replace runs in **one explicit
+write transaction** (with its own time limit, :data:`LOAD_TIMEOUT_S`; the server's
+``db.transaction.timeout`` is meant for queries); steps 2-6 are the :class:`UnwindWriter`:
 
 1. ``MERGE (d:_Dataset {id: 'current'}) SET d.loading = $version`` — takes the write lock
    on the manifest first, so a second concurrent load waits instead of interleaving;
@@ -40,7 +43,8 @@ replace runs in **one explicit write transaction** (with its own time limit,
 7. the derived index of the new graph (:mod:`partychain.storage.derived`), from queries run inside
    this transaction (they see its writes; nobody else does yet), written to
    ``<db>/derived/<version>.sqlite`` on this host;
-8. the manifest (:class:`DatasetInfo` as JSON) on the ``_Dataset`` node; commit.
+8. the personal-data store renamed to ``<version>.sqlite`` and the manifest (:class:`DatasetInfo` as JSON)
+   on the ``_Dataset`` node; commit.
 
 Why update in place instead of ``DETACH DELETE`` everything and ``CREATE`` it again: on Neo4j
 a uniqueness check or key lookup on a label whose index entries were deleted *earlier in the
@@ -80,12 +84,13 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import neo4j
 import pandas as pd
+import pyarrow as pa
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
 from neo4j import time as ntime
@@ -110,18 +115,18 @@ from partychain.graph_model.properties import PropertySpec
 
 from . import guard
 from .base import (
-    FORMAT,
     DatasetInfo,
     GraphStore,
+    LoadTarget,
     Progress,
     QueryResult,
     RowBudget,
-    check_year,
     node_query,
     normalize_value,
 )
 from .derived import DerivedIndex, open_derived, write_derived
-from .personal import PersonalStore, write_personal
+from .personal import PersonalStore
+from .writer import Frame, as_table, write_ledger
 
 if TYPE_CHECKING:
     from partychain.settings import Settings
@@ -380,22 +385,36 @@ def cell(x: Any, spec: PropertySpec) -> Any:
     return _scalar(x, spec)
 
 
-def node_rows(frame: pd.DataFrame, label: str) -> list[dict[str, Any]]:
+def _values(frame: Frame, name: str) -> list[Any]:
+    """One column of a frame as Python values."""
+    return frame[name].tolist() if isinstance(frame, pd.DataFrame) else frame.column(name).to_pylist()
+
+
+def _names(frame: Frame) -> set[str]:
+    """A frame's column names."""
+    return set(map(str, frame.columns)) if isinstance(frame, pd.DataFrame) else set(frame.column_names)
+
+
+def node_rows(frame: Frame, label: str) -> list[dict[str, Any]]:
     """The rows of a node frame as graph-property maps (missing values → null → property not set)."""
     specs = graph_properties_of(NODES[label])
-    n = len(frame)
-    cols = {name: frame[name].tolist() if name in frame.columns else [None] * n for name in specs}
+    if isinstance(frame, pa.Table):
+        frame = as_table(frame, specs)
+    n, names = len(frame), _names(frame)
+    cols = {name: _values(frame, name) if name in names else [None] * n for name in specs}
     return [{name: cell(cols[name][i], spec) for name, spec in specs.items()} for i in range(n)]
 
 
-def relationship_rows(frame: pd.DataFrame, rtype: str, from_label: str, to_label: str) -> list[dict[str, Any]]:
+def relationship_rows(frame: Frame, rtype: str, from_label: str, to_label: str) -> list[dict[str, Any]]:
     """The rows of a relationship frame as ``{from, to[, props]}`` maps."""
     specs = graph_properties_of(RELS[rtype])
+    if isinstance(frame, pa.Table):
+        frame = as_table(frame, specs, endpoints=True)
     ka = properties_of(NODES[from_label])[NODES[from_label].KEY]
     kb = properties_of(NODES[to_label])[NODES[to_label].KEY]
-    n = len(frame)
-    froms, tos = frame["from"].tolist(), frame["to"].tolist()
-    cols = {name: frame[name].tolist() if name in frame.columns else [None] * n for name in specs}
+    n, names = len(frame), _names(frame)
+    froms, tos = _values(frame, "from"), _values(frame, "to")
+    cols = {name: _values(frame, name) if name in names else [None] * n for name in specs}
     rows: list[dict[str, Any]] = []
     for i in range(n):
         row: dict[str, Any] = {"from": cell(froms[i], ka), "to": cell(tos[i], kb)}
@@ -461,10 +480,16 @@ def default_personal_dir() -> Path:
 
 
 class Neo4jStore(GraphStore):
-    """A Neo4j 5 server.  The driver is created on first use; nothing connects before."""
+    """A Neo4j 5 server.  The driver is created on first use; nothing connects before.
+
+    A load replaces the database's graph in one transaction (:class:`_Transaction`).  The database keeps one
+    year (Neo4j Community serves one user database, and one graph per database keeps the named queries as
+    they are): a ledger other than the loaded one of a declared year needs ``replace``.
+    """
 
     engine: ClassVar[str] = "neo4j"
     dialect: ClassVar[str] = "neo4j"
+    single_version: ClassVar[bool] = True  # see load: one year per database
 
     def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str = "neo4j",
                  batch_size: int = 5_000, driver_config: Mapping[str, Any] | None = None,
@@ -715,127 +740,153 @@ class Neo4jStore(GraphStore):
         """Run one batch inside the load transaction; returns the summary's counters."""
         return tx.run(statement, {"rows": list(rows)}).consume().counters
 
-    def load(self, ledger: Any, *, source: str, progress: Progress | None = None,
-             replace: bool = False) -> DatasetInfo:
-        """Replace the database's graph with ``ledger`` in one transaction.  The database keeps one year
-        (Neo4j Community serves one user database, and one graph per database keeps the named queries
-        as they are): a ledger other than the loaded one of a declared year needs ``replace``."""
-        if not isinstance(ledger, ValidatedLedger):
-            raise TypeError("load() takes a ValidatedLedger (see partychain.loaders.check_ledger)")
-        started = time.perf_counter()
-        fingerprint = ledger.fingerprint()
-        old = self.dataset()
-        check_year(ledger.year, fingerprint, {old.year: old} if old is not None else {}, replace=replace,
-                   single=True)
-        version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + fingerprint[:8]
-        steps = 5 + len(ledger.nodes) + len(ledger.rels)
-        done = 0
-
-        def step(what: str) -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(what, done, steps)
-
+    @contextlib.contextmanager
+    def _load_target(self, version: str, step: Callable[[str], None]) -> Iterator[LoadTarget]:
+        """The load's one write transaction (:class:`_Transaction`), after the constraints; a failure rolls it
+        back and removes the version's personal-data store and derived index on this host."""
         self.ensure_schema()
         step("constraints")
         where = f"Neo4j at {self.uri}"
         self.personal_dir.mkdir(parents=True, exist_ok=True)
-        partial = self.personal_dir / f"{version}.sqlite.partial"
-        final = self.personal_path(version)
-        derived = self.derived_path(version)
         self.derived_dir.mkdir(parents=True, exist_ok=True)
-        committed = False
+        target = _Transaction(self, version, step)
         try:
-            partial.unlink(missing_ok=True)
-            personal = write_personal(partial, ledger.personal)
+            target.personal_file.unlink(missing_ok=True)
             with self._session(WRITE_ACCESS) as session:
-                tx = session.begin_transaction(metadata={"app": "partychain", "op": "load", "version": version},
-                                               timeout=LOAD_TIMEOUT_S)
+                target.session = session
                 try:
-                    nodes, rels = self._replace(tx, ledger, version, step)
-                    write_derived(derived, lambda text, params: _tx_result(tx, text, params), dialect=self.dialect,
-                                  version=version)  # named for its version: no reader opens it before the commit
-                    step("derived index")
-                    info = DatasetInfo(
-                        version=version, loaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                        engine=self.engine, source=source, fingerprint=fingerprint, rows_in=dict(ledger.rows_in),
-                        nodes=nodes, relationships=rels, warnings=len(ledger.warnings),
-                        seconds=round(time.perf_counter() - started, 3), rows_loaded=dict(ledger.rows_loaded),
-                        rows_skipped=dict(ledger.rows_skipped), personal=personal, format=FORMAT,
-                        year=ledger.year, as_of=ledger.as_of.isoformat() if ledger.as_of else None)
-                    partial.rename(final)  # in place before the graph that names it becomes visible
-                    tx.run(f"MATCH (d:{DATASET_LABEL} {{id: $id}}) "
-                           "SET d.json = $json, d.version = $version, d.loaded_at = $loaded_at, d.loading = null",
-                           {"id": DATASET_ID, "json": json.dumps(info.to_dict(), ensure_ascii=False),
-                            "version": version, "loaded_at": info.loaded_at}).consume()
-                    tx.commit()
-                    committed = True
-                    step("committed")
+                    yield target
                 finally:
-                    if not tx.closed():
-                        tx.close()  # rolls back: the previous dataset stays
+                    if target.tx is not None and not target.tx.closed():
+                        target.tx.close()  # rolls back: the previous dataset stays
         except nx.IncompleteCommit as e:
-            committed = True  # perhaps: keep the personal data of the version that may be in place
+            target.committed = True  # perhaps: keep the personal data of the version that may be in place
             raise StoreError(f"the connection to {where} was lost during the commit: the new dataset may or may "
                              "not be in place; `partychain stats` shows which one is loaded") from e
         except (nx.Neo4jError, nx.DriverError) as e:
             err = map_error(e, where=where)
             raise type(err)(f"load failed, the previous dataset is unchanged: {err}") from e
         finally:
-            if not committed:
-                partial.unlink(missing_ok=True)
-                final.unlink(missing_ok=True)
-                derived.unlink(missing_ok=True)
-        self._prune_personal({version})
-        log.info("loaded %s into %s: %d nodes, %d relationships in %.1f s", version, self.uri,
-                 sum(nodes.values()), sum(rels.values()), time.perf_counter() - started)
-        return info
+            if not target.committed:
+                target.personal_file.unlink(missing_ok=True)
+                self.personal_path(version).unlink(missing_ok=True)
+                self.derived_path(version).unlink(missing_ok=True)
 
-    def _replace(self, tx: neo4j.Transaction, ledger: Any, version: str,
-                 step: Any) -> tuple[dict[str, int], dict[str, int]]:
-        """Everything inside the load transaction before the manifest (see the module docstring)."""
+    def _loaded(self, info: DatasetInfo) -> None:
+        self._prune_personal({info.version})
+
+
+class _Transaction(LoadTarget):
+    """A Neo4j load: one explicit write transaction that takes the manifest node's lock, replaces the graph in
+    place (:class:`UnwindWriter`), derives the index from inside the transaction and sets the manifest; the
+    commit publishes it (see the module docstring)."""
+
+    steps: ClassVar[int] = 4  # constraints, previous relationships deleted, previous nodes deleted, committed
+
+    def __init__(self, store: Neo4jStore, version: str, step: Callable[[str], None]) -> None:
+        self.store = store
+        self.version = version
+        self.step = step
+        self.personal_file = store.personal_dir / f"{version}.sqlite.partial"  # renamed before the commit
+        self.session: neo4j.Session | None = None
+        self.tx: neo4j.Transaction | None = None
+        self.committed = False
+
+    def _tx(self) -> neo4j.Transaction:
+        if self.tx is None:
+            raise StoreError("the load transaction is not open")
+        return self.tx
+
+    def write(self, ledger: ValidatedLedger, step: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+        assert self.session is not None
+        self.tx = tx = self.session.begin_transaction(
+            metadata={"app": "partychain", "op": "load", "version": self.version}, timeout=LOAD_TIMEOUT_S)
+        # the manifest node's write lock first: a second concurrent load waits here instead of interleaving
         tx.run(f"MERGE (d:{DATASET_LABEL} {{id: $id}}) SET d.loading = $version",
-               {"id": DATASET_ID, "version": version}).consume()
-        old = {label: dict(tx.run(existing_statement(label)).values()) for label in NODES}
-        tx.run(DELETE_RELATIONSHIPS).consume()
-        step("previous relationships deleted")
-        nodes: dict[str, int] = {}
-        new_keys: dict[str, set[Any]] = {}
-        for label, frame in ledger.nodes.items():
-            stmt, key, was = node_statement(label), NODES[label].KEY, old.get(label, {})
-            keys = new_keys.setdefault(label, set())
-            for part in batches(frame, self.batch_size):  # rows are built one batch at a time
-                batch = node_rows(part, label)
-                fresh = sum(1 for row in batch if row[key] not in was)
-                created = self._write_batch(tx, stmt, batch).nodes_created
-                if created != fresh:
-                    raise StoreError(f"load failed, the previous dataset is unchanged: {label}: "
-                                     f"{len(batch)} rows with {fresh} new keys created {created} nodes")
-                keys.update(row[key] for row in batch)
-            nodes[label] = nodes.get(label, 0) + len(frame)
-            step(f"nodes {label}")
-        rels: dict[str, int] = {}
-        for (rtype, a, b), frame in ledger.rels.items():
-            stmt = relationship_statement(rtype, a, b)
-            for part in batches(frame, self.batch_size):
-                batch = relationship_rows(part, rtype, a, b)
-                created = self._write_batch(tx, stmt, batch).relationships_created
-                if created != len(batch):
-                    raise StoreError(f"load failed, the previous dataset is unchanged: {rtype} {a}→{b}: "
-                                     f"{len(batch) - created} of {len(batch)} rows did not find both endpoints")
-            rels[rtype] = rels.get(rtype, 0) + len(frame)
-            step(f"relationships {rtype} {a}→{b}")
-        gone = [eid for label, was in old.items() for k, eid in was.items() if k not in new_keys.get(label, ())]
+               {"id": DATASET_ID, "version": self.version}).consume()
+        return write_ledger(UnwindWriter(tx, self.store.batch_size, write_batch=self.store._write_batch, step=step),
+                            ledger, step)
+
+    def derive(self, version: str) -> None:
+        # named for its version: no reader opens it before the commit
+        tx = self._tx()
+        write_derived(self.store.derived_path(version), lambda text, params: _tx_result(tx, text, params),
+                      dialect=self.store.dialect, version=version)
+
+    def publish(self, info: DatasetInfo) -> None:
+        tx = self._tx()
+        self.personal_file.rename(self.store.personal_path(info.version))  # before the graph that names it is seen
+        tx.run(f"MATCH (d:{DATASET_LABEL} {{id: $id}}) "
+               "SET d.json = $json, d.version = $version, d.loaded_at = $loaded_at, d.loading = null",
+               {"id": DATASET_ID, "json": json.dumps(info.to_dict(), ensure_ascii=False),
+                "version": info.version, "loaded_at": info.loaded_at}).consume()
+        tx.commit()
+        self.committed = True
+        self.step("committed")
+
+
+class UnwindWriter:
+    """Neo4j's :class:`~partychain.storage.writer.GraphWriter`: batched ``UNWIND`` statements inside one open
+    transaction, replacing the graph there in place (steps 2-6 of the module docstring).
+
+    ``begin`` reads the keys and element ids of the nodes there now and deletes every relationship; ``nodes``
+    merges each batch by key (:func:`node_statement`) and checks it created exactly the keys that were not
+    there; ``relationships`` creates each batch between key-anchored endpoints
+    (:func:`relationship_statement`) and checks every row found both; ``end`` deletes the nodes whose key
+    was not written, by element id, and any node without a model label.  Any mismatch is a
+    :class:`~partychain.errors.StoreError` (the caller rolls the transaction back).
+    """
+
+    def __init__(self, tx: neo4j.Transaction, batch_size: int, *,
+                 write_batch: Callable[[neo4j.Transaction, str, Sequence[Mapping[str, Any]]], Any],
+                 step: Callable[[str], None] | None = None) -> None:
+        self.tx = tx
+        self.batch_size = batch_size
+        self.write_batch = write_batch  # runs one batch, returns the summary's counters
+        self.step = step
+        self.old: dict[str, dict[Any, str]] = {}
+        self.new_keys: dict[str, set[Any]] = {}
+
+    def begin(self) -> None:
+        self.old = {label: dict(self.tx.run(existing_statement(label)).values()) for label in NODES}
+        self.tx.run(DELETE_RELATIONSHIPS).consume()
+        if self.step:
+            self.step("previous relationships deleted")
+
+    def nodes(self, label: str, frame: Frame) -> int:
+        stmt, key, was = node_statement(label), NODES[label].KEY, self.old.get(label, {})
+        keys = self.new_keys.setdefault(label, set())
+        for part in batches(frame, self.batch_size):  # rows are built one batch at a time
+            batch = node_rows(part, label)
+            fresh = sum(1 for row in batch if row[key] not in was)
+            created = self.write_batch(self.tx, stmt, batch).nodes_created
+            if created != fresh:
+                raise StoreError(f"load failed, the previous dataset is unchanged: {label}: "
+                                 f"{len(batch)} rows with {fresh} new keys created {created} nodes")
+            keys.update(row[key] for row in batch)
+        return len(frame)
+
+    def relationships(self, rtype: str, from_label: str, to_label: str, frame: Frame) -> int:
+        stmt = relationship_statement(rtype, from_label, to_label)
+        for part in batches(frame, self.batch_size):
+            batch = relationship_rows(part, rtype, from_label, to_label)
+            created = self.write_batch(self.tx, stmt, batch).relationships_created
+            if created != len(batch):
+                raise StoreError(f"load failed, the previous dataset is unchanged: {rtype} {from_label}→{to_label}: "
+                                 f"{len(batch) - created} of {len(batch)} rows did not find both endpoints")
+        return len(frame)
+
+    def end(self) -> None:
+        gone = [eid for label, was in self.old.items() for k, eid in was.items()
+                if k not in self.new_keys.get(label, ())]
         for part in batches(gone, self.batch_size):
-            deleted = self._write_batch(tx, DELETE_BY_ID, part).nodes_deleted
+            deleted = self.write_batch(self.tx, DELETE_BY_ID, part).nodes_deleted
             if deleted != len(part):
                 raise StoreError(f"load failed, the previous dataset is unchanged: {len(part)} nodes to delete, "
                                  f"{deleted} deleted")
-        tx.run(stray_statement()).consume()
-        step(f"{len(gone)} previous nodes deleted")
-        return nodes, rels
-
+        self.tx.run(stray_statement()).consume()
+        if self.step:
+            self.step(f"{len(gone)} previous nodes deleted")
 
 
 class _PinnedNeo4j(GraphStore):
