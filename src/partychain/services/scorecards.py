@@ -301,7 +301,7 @@ def orgs_in_scope(store: GraphStore, scope: str, *, q: str = "", roots: bool = F
 
     >>> from partychain.testing import mini_store
     >>> [(o["id"], o["orgs"], o["cooperatives"]) for o in orgs_in_scope(mini_store(), "520628", roots=True)["items"]]
-    [('JC-1', 4, 2), ('BR-3', 0, 0), ('BR-4', 0, 0)]
+    [('CC-1', 9, 2)]
     """
     scopes.validate_scope(scope)
     page = named_page(store, "list_orgs_in_scope", {"scope": scope, "q": q, "roots": int(bool(roots))},
