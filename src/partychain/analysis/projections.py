@@ -318,20 +318,11 @@ def village_models(store: GraphStore, *, scope: str) -> pd.DataFrame:
     >>> list(m.columns)[:2], bool(m.any(axis=None))
     (['model_jc_coop_poor', 'model_branch_specialized_coop_collective_poor'], True)
     """
-    from partychain.services import MAX_LIMIT, MODELS, model_instances
+    from partychain.services import MODELS
+    from partychain.services.economy import village_models_of
 
     validate_scope(scope)
-    flags: dict[str, dict[str, bool]] = defaultdict(dict)
-    for model in MODELS:
-        cursor: str | None = None
-        while True:
-            page = model_instances(store, scope, model, limit=MAX_LIMIT, cursor=cursor)
-            for item in page["items"]:
-                if item.get("village_code"):
-                    flags[str(item["village_code"])][f"model_{model}"] = True
-            cursor = page["next_cursor"]
-            if cursor is None:
-                break
+    flags = {code: {f"model_{m}": True for m in models} for code, models in village_models_of(store, scope).items()}
     cols = [f"model_{m}" for m in MODELS]
     frame = pd.DataFrame.from_dict(flags, orient="index").reindex(columns=cols)
     frame = frame.fillna(False).astype(bool).sort_index()

@@ -8,19 +8,12 @@ from typing import Any
 
 from partychain.errors import InvalidArgument
 from partychain.storage.base import GraphStore
+from partychain.storage.derived import GAP_KINDS
 
 from .cursors import list_identity
 from .pages import page, page_of_slice
 from .scopes import validate_scope
 
-GAP_KINDS: tuple[str, ...] = (
-    "cooperatives_without_org",
-    "demo_points_without_org",
-    "poor_households_not_driven",
-    "bases_without_member",
-    "members_driving_nobody",
-    "poor_households_chain_incomplete",
-)
 """The gap lists: each is the named query ``list_<kind>``."""
 
 
