@@ -18,8 +18,8 @@ Language = Literal["en", "zh"]
 def table_name(table: Table, lang: Language = "en") -> str:
     """The file (or sheet) name of ``table`` in ``lang``; the reader accepts both.
 
-    >>> from partychain.graph_model import TABLES
-    >>> table_name(TABLES[1]), table_name(TABLES[1], "zh")
+    >>> from partychain.graph_model import TABLE_BY_NAME
+    >>> table_name(TABLE_BY_NAME["party_orgs"]), table_name(TABLE_BY_NAME["party_orgs"], "zh")
     ('party_orgs', '党组织')
     """
     return table.zh if lang == "zh" else table.name
@@ -28,8 +28,8 @@ def table_name(table: Table, lang: Language = "en") -> str:
 def header(column: Column, lang: Language = "en") -> str:
     """The header of ``column`` in ``lang`` (Chinese: its first alias); the reader accepts every alias.
 
-    >>> from partychain.graph_model import TABLES
-    >>> [header(c, "zh") for c in TABLES[1].columns][:4]
+    >>> from partychain.graph_model import TABLE_BY_NAME
+    >>> [header(c, "zh") for c in TABLE_BY_NAME["party_orgs"].columns][:4]
     ['编号', '名称', '层级', '类型']
     """
     return column.aliases[0] if lang == "zh" and column.aliases else column.name
@@ -46,8 +46,9 @@ def write_templates(out_dir: Path, *, xlsx: bool = False, lang: Language = "en")
     >>> sorted(f.name for f in files)[:3]
     ['base_members.csv', 'bases.csv', 'companies.csv']
     >>> files = write_templates(Path(tempfile.mkdtemp()), lang="zh")
-    >>> files[1].name, files[1].read_text(encoding="utf-8").split(",")[:4]
-    ('党组织.csv', ['编号', '名称', '层级', '类型'])
+    >>> orgs = next(f for f in files if f.name == "党组织.csv")
+    >>> orgs.read_text(encoding="utf-8").split(",")[:4]
+    ['编号', '名称', '层级', '类型']
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
