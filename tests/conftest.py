@@ -37,6 +37,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run long tests (soak, many killed loads)")
 
 
+class _ServerGroups:
+    """Marks each test's server group before pytest-xdist reads the groups (its hook runs before a ``trylast`` one)."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        _one_worker_per_server(items)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_ServerGroups(), "partychain-server-groups")
+
+
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering by parametrised fixtures
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _neo4j_songtao_together(items)
@@ -69,6 +81,24 @@ def _neo4j_songtao_together(items: list[pytest.Item]) -> None:
     first = items.index(wanted[0])
     rest = [i for i in items[first:] if not _wants_neo4j_songtao(i)]
     items[first:] = [*wanted, *rest]
+
+
+def _uses_neo4j(item: pytest.Item) -> bool:
+    return item.get_closest_marker("neo4j") is not None or "neo4j_server" in getattr(item, "fixturenames", ())
+
+
+def _one_worker_per_server(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n 2`` in the project's pytest options), the tests of one server run on one worker.
+
+    Every Neo4j test goes to the worker that starts the session's Neo4j server (one server, 3 GB of heap,
+    and its Songtao load, once), and every browser test to the one that runs the README's server and
+    Chromium; ``--dist loadgroup`` keeps a group on one worker and spreads the rest of the suite.
+    """
+    for item in items:
+        if _uses_neo4j(item):
+            item.add_marker(pytest.mark.xdist_group("neo4j"))
+        elif item.path.parent.name == "browser":
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture

@@ -99,16 +99,34 @@ class Year:
                 "median": statistics.median(driving) if driving else None, "max": max(driving, default=None)}
 
     def coverage(self, code: str) -> dict[str, tuple[int, int]]:
-        coops = self.in_scope("cooperatives", code)
+        """Covered and total per metric in the division ``code``: the sum over its villages."""
+        per_village = self._coverage_by_village()
+        parts = [c for v, c in per_village.items() if v.startswith(code)]
+        return {m: (sum(c[m][0] for c in parts), sum(c[m][1] for c in parts)) for m in self.METRICS}
+
+    METRICS = ("cooperative_party_org", "demo_point_party_org", "households_driven", "poor_households_driven",
+               "poor_chain_complete", "poor_chain_joint_committee", "bases_linked", "members_driving")
+
+    def _coverage_by_village(self) -> dict[str, dict[str, tuple[int, int]]]:
+        if not hasattr(self, "_by_village"):
+            self._by_village: dict[str, dict[str, tuple[int, int]]] = {}
+            groups = {t: dict(tuple(self.t[t].groupby("village_code")))
+                      for t in ("cooperatives", "households", "members", "bases")}
+            empty = {t: self.t[t].iloc[0:0] for t in groups}
+            for v in sorted({v for g in groups.values() for v in g}):
+                coops, hh, members, bases = (groups[t].get(v, empty[t])
+                                             for t in ("cooperatives", "households", "members", "bases"))
+                self._by_village[v] = self._counts(coops, hh, members, bases)
+        return self._by_village
+
+    def _counts(self, coops: pd.DataFrame, hh: pd.DataFrame, members: pd.DataFrame,
+                bases: pd.DataFrame) -> dict[str, tuple[int, int]]:
         demos = coops[coops["demo_point"] == "true"]
-        hh = self.in_scope("households", code)
         poor = hh[hh["poor"] == "true"]
-        members = self.in_scope("members", code)
-        bases = self.in_scope("bases", code)
         return {
             "cooperative_party_org": (int(coops["id"].isin(self.coops_party).sum()), len(coops)),
             "demo_point_party_org": (int(demos["id"].isin(self.coops_party).sum()), len(demos)),
-            "households_driven": (len(self.driven_in(code)), len(hh)),
+            "households_driven": (sum(1 for h in hh["id"] if self.drivers.get(h)), len(hh)),
             "poor_households_driven": (sum(1 for h in poor["id"] if self.drivers.get(h)), len(poor)),
             "poor_chain_complete": (len(set(poor["id"]) & self.complete), len(poor)),
             "poor_chain_joint_committee": (len(set(poor["id"]) & self.complete_jc), len(poor)),
