@@ -13,6 +13,7 @@ from partychain.services import scorecards
 from .deps import ResearcherDep, StoreDep
 from .paging import PageDep, page_of
 from .problems import problem_responses
+from .routes_linkage import labelled
 from .routing import ApiRoute
 from .schemas import CooperativePage, DivisionPage, OrgPage, OrgUnitPage, PairingNetwork, Scorecard, ScorecardChildren
 
@@ -26,7 +27,6 @@ ScopePath = Annotated[str, Path(min_length=1, max_length=32, description="divisi
 ScopeQuery = Annotated[str, Query(min_length=1, max_length=32, description="division code (2, 4, 6, 9 or 12 "
                                   "digits)", examples=["520628"])]
 Fragment = Annotated[str, Query(max_length=50, description="a fragment of the name ('' for all)", examples=["盘信"])]
-_UNIT_LABEL = {"cooperative": "Cooperative", "company": "Company"}
 
 
 @router.get("/divisions", response_model=DivisionPage)
@@ -74,7 +74,7 @@ def org_units(org_id: Annotated[str, Path(max_length=64, description="party orga
     """The cooperatives and companies of an organization's tree (committee → branches → cooperatives → bases),
     each under the organization that runs or leads it, with its bases."""
     result = scorecards.org_units(store, org_id, limit=page.limit, cursor=page.cursor)
-    result["items"] = [{"_label": _UNIT_LABEL[i["type"]], **i} for i in result["items"]]
+    result["items"] = labelled(result["items"], scorecards.org_unit_labels())
     return OrgUnitPage.model_validate({"id": org_id, **result})
 
 

@@ -22,10 +22,22 @@ GapKind = Literal[services.GAP_KINDS]  # type: ignore[valid-type]
 ModelName = Literal[services.MODELS]  # type: ignore[valid-type]
 
 
-def labelled(items: list[dict[str, Any]], label: str, personal: PersonalReader) -> list[dict[str, Any]]:
-    """Records of ``label`` with ``_label`` set and, for people, their name joined from the personal-data store."""
-    out = [{"_label": label, **i} for i in items]
-    return personal.with_names(out, label) if label in NAME_FIELD else out
+def labelled(items: list[dict[str, Any]], labels: tuple[str, ...],
+             personal: PersonalReader | None = None) -> list[dict[str, Any]]:
+    """The records of a list whose query declares ``labels`` (its ``records:`` header line), with ``_label`` set:
+    the one label, or, in a list of several, the one its ``type`` column names (the label in lower case).
+    Records of people get their name joined from the personal-data store (``personal``), which their
+    response type then masks unless the caller is an officer.
+    """
+    by_type = {lb.lower(): lb for lb in labels}
+    out = [{"_label": labels[0] if len(labels) == 1 else by_type[i["type"]], **i} for i in items]
+    for label in labels:
+        if label in NAME_FIELD:
+            if personal is None:
+                raise TypeError(f"records of {label} name people: pass the request's PersonalReader")
+            named = iter(personal.with_names([r for r in out if r["_label"] == label], label))
+            out = [next(named) if r["_label"] == label else r for r in out]
+    return out
 
 
 @router.get("/households/{household_id}/chains", response_model=Chains)
@@ -51,7 +63,7 @@ def gaps(scope: ScopeQuery, kind: Annotated[GapKind, Query(description="which ga
     """
     services.check_scope(store, scope)
     result = services.gaps(store, scope, kind, limit=page.limit, cursor=page.cursor)
-    result["items"] = labelled(result["items"], services.GAP_RECORD_LABELS[kind], personal)
+    result["items"] = labelled(result["items"], (services.gap_record_label(kind),), personal)
     return GapPage.model_validate({"scope": scope, "kind": kind, **result})
 
 

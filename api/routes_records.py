@@ -35,7 +35,6 @@ router = APIRouter(route_class=ApiRoute, tags=["records"],
 
 OrgId = Annotated[str, Path(max_length=64, description="party organization id", examples=["JC-520628-01"])]
 Entity = Literal[services.ORG_DOWNSTREAM_ENTITIES]  # type: ignore[valid-type]
-_UNIT_LABEL = {"cooperative": "Cooperative", "company": "Company"}
 
 
 @router.get("/orgs/{org_id}", response_model=OrgDetail)
@@ -62,11 +61,7 @@ def org_downstream_items(org_id: OrgId, entity: Entity, store: StoreDep, persona
     read is audited.
     """
     result = services.org_downstream_items(store, org_id, entity, limit=page.limit, cursor=page.cursor)
-    if entity == "units":
-        result["items"] = [{"_label": _UNIT_LABEL[i["type"]], **i} for i in result["items"]]
-    else:
-        (label,) = services.DOWNSTREAM_RECORD_LABELS[entity]
-        result["items"] = labelled(result["items"], label, personal)
+    result["items"] = labelled(result["items"], services.downstream_record_labels(entity), personal)
     return DownstreamPage.model_validate({"id": org_id, "entity": entity, **result})
 
 
