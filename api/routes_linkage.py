@@ -29,6 +29,8 @@ def labelled(items: list[dict[str, Any]], labels: tuple[str, ...],
     Records of people get their name joined from the personal-data store (``personal``), which their
     response type then masks unless the caller is an officer.
     """
+    if not labels:
+        raise ValueError("the list's query declares no `records:` header line")
     by_type = {lb.lower(): lb for lb in labels}
     out = [{"_label": labels[0] if len(labels) == 1 else by_type[i["type"]], **i} for i in items]
     for label in labels:
