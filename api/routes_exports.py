@@ -28,7 +28,7 @@ from partychain.xlsx import Cell, Sheet, stream_workbook
 from .deps import PersonalDep, ResearcherDep, ScopeQuery, StoreDep
 from .personal import NAME_FIELD, PersonalReader, revealed, set_reveal
 from .problems import problem_responses
-from .routes_linkage import GapKind
+from .routes_linkage import GapKind, labelled
 from .routing import ApiRoute
 from .schemas import ListItem
 
@@ -44,7 +44,7 @@ _DOWNLOAD: dict[int | str, dict[str, Any]] = {
 
 def _columns(kind: str) -> tuple[list[str], list[str]]:
     """The keys of a gap record and their Chinese headers (a person's name as its kind)."""
-    lbl = services.GAP_RECORD_LABELS[kind]
+    lbl = services.gap_record_label(kind)
     keys = ["id", "name", "village_code", "village_name"]
     if kind == "poor_households_chain_incomplete":
         keys.append("breaks_at")
@@ -56,12 +56,10 @@ def _columns(kind: str) -> tuple[list[str], list[str]]:
 def _records(batches: Iterator[list[dict[str, Any]]], kind: str, personal: PersonalReader,
              reveal: bool) -> Iterator[list[Any]]:
     """Rows of a gap list as the API answers them: names joined by id, masked by their type unless ``reveal``."""
-    lbl = services.GAP_RECORD_LABELS[kind]
+    labels = (services.gap_record_label(kind),)
     keys, _ = _columns(kind)
     for batch in batches:
-        items = [{"_label": lbl, **i} for i in batch]
-        if lbl in NAME_FIELD:
-            items = personal.with_names(items, lbl)
+        items = labelled(batch, labels, personal)
         set_reveal(reveal)  # this batch is serialized here, in whichever thread reads the stream
         for item in items:
             rec = _ITEM.dump_python(_ITEM.validate_python(item), mode="json", by_alias=True, exclude_unset=True)

@@ -16,7 +16,7 @@ router = APIRouter(route_class=ApiRoute, tags=["meta"], responses=problem_respon
 
 
 @router.get("/health", response_model=Health, responses=problem_responses(503))
-def health(request: Request) -> dict[str, object]:
+def health(request: Request) -> Health:
     """Whether the graph answers a real query (503 when it cannot: nothing loaded, broken files)."""
     try:
         with request.app.state.store.pinned() as store:  # not StoreDep: a store that cannot open is an answer here
@@ -25,7 +25,7 @@ def health(request: Request) -> dict[str, object]:
     except PartychainError as e:
         raise ApiError(503, "unhealthy", f"the graph cannot answer: {type(e).__name__}",
                        headers={"Retry-After": "10"}) from e
-    return {"status": "ok", "villages": int(villages or 0), "dataset_version": info.version if info else None}
+    return Health(status="ok", villages=int(villages or 0), dataset_version=info.version if info else None)
 
 
 @router.get("/stats", response_model=Stats, responses=problem_responses(404, 503))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
@@ -25,6 +25,7 @@ from .schemas import (
     OrgDownstream,
     OrgTree,
     PeoplePage,
+    Record,
     VillageDetail,
     VillagePage,
 )
@@ -34,85 +35,81 @@ router = APIRouter(route_class=ApiRoute, tags=["records"],
 
 OrgId = Annotated[str, Path(max_length=64, description="party organization id", examples=["JC-520628-01"])]
 Entity = Literal[services.ORG_DOWNSTREAM_ENTITIES]  # type: ignore[valid-type]
-_UNIT_LABEL = {"cooperative": "Cooperative", "company": "Company"}
 
 
 @router.get("/orgs/{org_id}", response_model=OrgDetail)
-def org(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
+def org(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> Record:
     """A party organization: level, kind, seat, parent, secretary, covered villages, units it runs or leads."""
-    return services.org(store, org_id)
+    return OrgDetail.model_validate(services.org(store, org_id))
 
 
 @router.get("/orgs/{org_id}/downstream", response_model=OrgDownstream)
-def org_downstream(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
+def org_downstream(org_id: OrgId, store: StoreDep, _: ResearcherDep) -> OrgDownstream:
     """Everything downstream of an organization, counted: sub-organizations, units, bases, members, households.
 
     The records behind each count: `/orgs/{org_id}/downstream/{entity}`.
     """
-    return services.org_downstream(store, org_id)
+    return OrgDownstream.model_validate(services.org_downstream(store, org_id))
 
 
 @router.get("/orgs/{org_id}/downstream/{entity}", response_model=DownstreamPage)
 def org_downstream_items(org_id: OrgId, entity: Entity, store: StoreDep, personal: PersonalDep, page: PageDep,
-                         _: ResearcherDep) -> dict[str, Any]:
+                         _: ResearcherDep) -> DownstreamPage:
     """The units (cooperatives, companies), bases, members or households downstream of an organization, paged.
 
     Members and households carry the person's `name`: masked unless the caller is an officer, whose
     read is audited.
     """
     result = services.org_downstream_items(store, org_id, entity, limit=page.limit, cursor=page.cursor)
-    if entity == "units":
-        result["items"] = [{"_label": _UNIT_LABEL[i["type"]], **i} for i in result["items"]]
-    else:
-        (label,) = services.DOWNSTREAM_RECORD_LABELS[entity]
-        result["items"] = labelled(result["items"], label, personal)
-    return {"id": org_id, "entity": entity, **result}
+    result["items"] = labelled(result["items"], services.downstream_record_labels(entity), personal)
+    return DownstreamPage.model_validate({"id": org_id, "entity": entity, **result})
 
 
 @router.get("/orgs/{org_id}/tree", response_model=OrgTree)
-def org_tree(org_id: OrgId, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
+def org_tree(org_id: OrgId, store: StoreDep, page: PageDep, _: ResearcherDep) -> OrgTree:
     """The organization and every organization under it, by depth then id, paged."""
-    return {"id": org_id, **page_of(services.org_tree(store, org_id), page, store=store, name="org_tree",
-                                    org_id=org_id)}
+    return OrgTree.model_validate({"id": org_id, **page_of(services.org_tree(store, org_id), page, store=store,
+                                                           name="org_tree", org_id=org_id)})
 
 
 @router.get("/cooperatives/{cooperative_id}", response_model=CooperativeDetail)
 def cooperative(cooperative_id: Annotated[str, Path(max_length=64, examples=["CO-520628-0001"])],
-                store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
+                store: StoreDep, _: ResearcherDep) -> Record:
     """A cooperative: where it is, who runs or leads it, its chair, bases, contracts, shareholders, households."""
-    return services.cooperative(store, cooperative_id)
+    return CooperativeDetail.model_validate(services.cooperative(store, cooperative_id))
 
 
 @router.get("/villages/{code}", response_model=VillageDetail)
 def village(code: Annotated[str, Path(max_length=32, examples=["520628101001"])],
-            store: StoreDep, _: ResearcherDep) -> dict[str, Any]:
+            store: StoreDep, _: ResearcherDep) -> Record:
     """A village: its town, collective income by year, what is located and lives in it, its pairings."""
-    return services.village(store, code)
+    return VillageDetail.model_validate(services.village(store, code))
 
 
 @router.get("/households/{household_id}", response_model=HouseholdRecord)
 def household(household_id: Annotated[str, Path(max_length=64, examples=["HH-520628-000001"])],
-              store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> dict[str, Any]:
+              store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> Record:
     """A household: size, poverty registry, village, the members who drive it, the cooperatives it joined,
     and its head's name, ID number and phone (personal: masked unless the caller is an officer, whose read
     is audited)."""
     rec = services.household(store, household_id)
-    return {**rec, **personal.fetch("Household", [household_id]).get(household_id, {})}
+    return HouseholdRecord.model_validate({**rec, **personal.fetch("Household", [household_id]).get(household_id,
+                                                                                                    {})})
 
 
 @router.get("/members/{member_id}", response_model=MemberRecord)
 def member(member_id: Annotated[str, Path(max_length=64, examples=["PM-520628-00001"])],
-           store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> dict[str, Any]:
+           store: StoreDep, personal: PersonalDep, _: ResearcherDep) -> Record:
     """A party member: gender, years, roles, branch, village, linked bases, households driven, and the member's
     name and phone (personal: masked unless the caller is an officer, whose read is audited)."""
     rec = services.member(store, member_id)
-    return {**rec, **personal.fetch("PartyMember", [member_id]).get(member_id, {})}
+    return MemberRecord.model_validate({**rec, **personal.fetch("PartyMember", [member_id]).get(member_id, {})})
 
 
 @router.get("/people", response_model=PeoplePage)
 def people(q: Annotated[str, Query(min_length=2, max_length=32, description="part of a name (at least two "
                                    "characters), or a whole ID number or phone number")],
-           store: StoreDep, personal: PersonalDep, page: PageDep, _: OfficerDep) -> dict[str, Any]:
+           store: StoreDep, personal: PersonalDep, page: PageDep, _: OfficerDep) -> PeoplePage:
     """Households and party members found by name, ID number or phone (officers only; every read is audited)."""
     version = services.version_of(store)
     list_id = list_identity("people", q=q)
@@ -120,31 +117,32 @@ def people(q: Annotated[str, Query(min_length=2, max_length=32, description="par
     rows, total = personal.search(q, limit=page.limit, offset=offset)
     end = offset + len(rows)
     items = [{"_label": r.pop("label"), **r} for r in rows]
-    return {"items": items, "total": total,
-            "next_cursor": encode_cursor(end, list_id=list_id, version=version) if rows and end < total else None}
+    return PeoplePage.model_validate({
+        "items": items, "total": total,
+        "next_cursor": encode_cursor(end, list_id=list_id, version=version) if rows and end < total else None})
 
 
 @router.get("/activity-days", response_model=ActivityDays)
 def activity_days(scope: ScopeQuery, store: StoreDep, _: ResearcherDep,
                   year: Annotated[int | None, Query(ge=1921, le=2100, description="the year (default: the latest "
-                                                    "with an activity day in the division)")] = None) -> dict[str, Any]:
+                                                    "with an activity day in the division)")] = None) -> ActivityDays:
     """Which party branches seated in a division held their monthly activity day (党员活动日) in every month of a
     year, with the months each held one in."""
     services.check_scope(store, scope)
-    return {"scope": scope, **services.activity_days(store, scope, year=year)}
+    return ActivityDays.model_validate({"scope": scope, **services.activity_days(store, scope, year=year)})
 
 
 @router.get("/search", response_model=VillagePage)
 def search(q: Annotated[str, Query(min_length=1, max_length=50, description="a fragment of a village or town name",
                                    examples=["盘石"])],
-           store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
+           store: StoreDep, page: PageDep, _: ResearcherDep) -> VillagePage:
     """Villages whose name, or whose town's name, contains a (Chinese) fragment, paged in code order."""
-    return services.search_villages(store, q, limit=page.limit, cursor=page.cursor)
+    return VillagePage.model_validate(services.search_villages(store, q, limit=page.limit, cursor=page.cursor))
 
 
 @router.get("/industries", response_model=Industries)
-def industries(scope: ScopeQuery, store: StoreDep, page: PageDep, _: ResearcherDep) -> dict[str, Any]:
+def industries(scope: ScopeQuery, store: StoreDep, page: PageDep, _: ResearcherDep) -> Industries:
     """Per industry in a division: cooperatives, companies, bases, summed scale, households employed."""
     services.check_scope(store, scope)
-    return {"scope": scope, **page_of(services.industry_totals(store, scope), page, store=store, name="industries",
-                                      scope=scope)}
+    return Industries.model_validate({"scope": scope, **page_of(services.industry_totals(store, scope), page,
+                                                                 store=store, name="industries", scope=scope)})

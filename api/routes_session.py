@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 
 from . import first_run, session
@@ -22,13 +20,13 @@ def _csrf(request: Request) -> None:
                        "a page of another site cannot")
 
 
-def _answer(role: Role, *, via: str | None, expires_at: str | None = None, expired: bool = False) -> dict[str, Any]:
-    return {"role": role.name, "signed_in": role > Role.anonymous, "via": via, "expires_at": expires_at,
-            "expired": expired}
+def _answer(role: Role, *, via: str | None, expires_at: str | None = None, expired: bool = False) -> Session:
+    return Session.model_validate({"role": role.name, "signed_in": role > Role.anonymous, "via": via,
+                                   "expires_at": expires_at, "expired": expired})
 
 
 @router.get("/session", response_model=Session)
-def whoami(request: Request, response: Response, role: RoleDep, settings: SettingsDep) -> dict[str, Any]:
+def whoami(request: Request, response: Response, role: RoleDep, settings: SettingsDep) -> Session:
     """Who the caller is: the role of its API key or dashboard session, or anonymous.
 
     `expired` is true when a session cookie was sent that no longer holds (it is then cleared).
@@ -45,7 +43,7 @@ def whoami(request: Request, response: Response, role: RoleDep, settings: Settin
 
 
 @router.post("/session", response_model=Session)
-def sign_in(body: SignIn, request: Request, response: Response, settings: SettingsDep) -> dict[str, Any]:
+def sign_in(body: SignIn, request: Request, response: Response, settings: SettingsDep) -> Session:
     """Exchange an API key, or the one-time token of a first run's sign-in link, for a dashboard session.
 
     Answers with an `HttpOnly`, `SameSite=Strict` session cookie (the key itself is kept nowhere in the
@@ -83,7 +81,7 @@ def sign_in(body: SignIn, request: Request, response: Response, settings: Settin
 
 
 @router.delete("/session", response_model=Session)
-def sign_out(request: Request, response: Response) -> dict[str, Any]:
+def sign_out(request: Request, response: Response) -> Session:
     """End the dashboard session (clear its cookie). Needs the header `X-Partychain-Request`."""
     _csrf(request)
     session.clear_cookie(response, request)

@@ -7,6 +7,13 @@ are dropped, never passed through.  A property the model flags personal gets the
 :func:`partychain.api.personal.personal`: it serializes masked unless the caller is an officer, so no
 endpoint masks anything itself.  Lists are :class:`Page` envelopes (``items``, ``total``,
 ``next_cursor``); records of mixed kinds say what they are in ``_label``, which picks their type.
+
+Every route returns an instance of its model, validated from the services' dicts in the route
+(``Model.model_validate``), so the type checker sees what each endpoint answers; a field a record
+does not have stays unset and is left out of the answer (``response_model_exclude_unset``).
+A list's ``_label`` comes from its query's ``records:`` header line (:attr:`partychain.cypher.NamedQuery.records`,
+read by the services and set by :func:`partychain.api.routes_linkage.labelled`, which also joins the names of
+people by id); the label picks the record type (:data:`ListItem`), and the type masks the name.
 """
 
 from __future__ import annotations

@@ -13,6 +13,16 @@ with TYPE one of :data:`PARAM_TYPES` (``int`` takes bounds: ``int >= 0 <= 1000``
 named query checks its arguments against the declaration first (:meth:`NamedQuery.check`): a
 value of the wrong type, out of range, too long or missing never reaches an engine, whoever
 passes it (an API request, the CLI, a library caller).
+
+A list whose rows are records of node labels says which on a header line
+
+    // records: Cooperative, Company
+
+(one or more labels of :data:`partychain.graph_model.NODES`, comma-separated; :attr:`NamedQuery.records`).
+Each row's ``id`` is then the key of one of them, and a list of several labels has a ``type`` column
+naming each row's (the label in lower case).  The API labels, types and masks the records by it
+(``_label``, the personal name joined by id), so which label a list holds is said once, here.  Loading a
+query whose ``records:`` names anything else is a :class:`~partychain.errors.QueryCatalogError` naming its file.
 """
 
 from __future__ import annotations
@@ -24,7 +34,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from partychain.errors import InvalidArgument, QueryNotFound
+from partychain.errors import InvalidArgument, QueryCatalogError, QueryNotFound
+from partychain.graph_model import NODES
 from partychain.graph_model.codes import LEDGER_LEVELS, SCOPE_LEVELS, describe, is_code
 
 ENGINES = ("neo4j", "ladybug")
@@ -153,6 +164,22 @@ class NamedQuery:
         return "\n".join(lines)
 
     @property
+    def file(self) -> str:
+        """The catalog file the text came from (``NAME.cypher`` or ``NAME.ENGINE.cypher``)."""
+        return f"{self.name}.cypher" if self.engine == "neo4j" else f"{self.name}.{self.engine}.cypher"
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The node labels of the rows, from the header's ``records:`` line; ``()`` when it has none.
+
+        >>> get("list_org_downstream_units").records
+        ('Cooperative', 'Company')
+        >>> get("count_nodes").records
+        ()
+        """
+        return _records(self.header, self.file)
+
+    @property
     def parameters(self) -> list[str]:
         """Parameter names declared in the header's ``params:`` lines (``- $name: ...``)."""
         return list(self.specs)
@@ -206,6 +233,22 @@ def _specs(header: str) -> dict[str, ParamSpec]:
 
 
 @cache
+def _records(header: str, file: str) -> tuple[str, ...]:
+    lines = [line for line in header.splitlines() if line.lower().startswith("records:")]
+    if not lines:
+        return ()
+    if len(lines) > 1:
+        raise QueryCatalogError(f"{file}: more than one `records:` header line")
+    labels = tuple(x.strip() for x in lines[0].split(":", 1)[1].split(","))
+    unknown = [x for x in labels if x not in NODES]
+    if unknown:
+        raise QueryCatalogError(
+            f"{file}: `records:` names {', '.join(map(repr, unknown))}, not a node label of the model; "
+            f"write one or more of {', '.join(sorted(NODES))}, comma-separated")
+    return labels
+
+
+@cache
 def _files() -> dict[str, str]:
     root = files(__name__)
     return {p.name: p.read_text(encoding="utf-8") for p in root.iterdir() if p.name.endswith(".cypher")}
@@ -228,9 +271,15 @@ def get(name: str, engine: str = "neo4j") -> NamedQuery:
     fs = _files()
     override = f"{name}.{engine}.cypher"
     if engine != "neo4j" and override in fs:
-        return NamedQuery(name, fs[override], engine)
+        return _checked(NamedQuery(name, fs[override], engine))
     base = f"{name}.cypher"
     if base not in fs:
         known = ", ".join(names())
         raise QueryNotFound(f"no named query {name!r}; known queries: {known}")
-    return NamedQuery(name, fs[base], "neo4j")
+    return _checked(NamedQuery(name, fs[base], "neo4j"))
+
+
+def _checked(query: NamedQuery) -> NamedQuery:
+    """``query`` once its header's declarations parse (a catalog file that breaks them is refused on load)."""
+    query.records  # noqa: B018 (parsed for its check)
+    return query

@@ -6,6 +6,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, name, village_code, village_name,
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+// records: Cooperative
 // example: scope="520628", skip=0, limit=10
 MATCH (c:Cooperative)-[:LOCATED_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (:Branch)-[:RUNS]->(c) }

@@ -6,6 +6,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, village_code, village_name,
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+// records: PartyMember
 // example: scope="520628", skip=0, limit=10
 MATCH (m:PartyMember)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND NOT EXISTS { MATCH (m)-[:DRIVES]->(:Household) }

@@ -8,6 +8,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, poor (bool), village_code, village_name (where it lives),
 //   total (int: all of them, the same on every row; a page past the end has no rows)
+// records: Household
 // example: org_id="JC-1", skip=0, limit=10
 MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id

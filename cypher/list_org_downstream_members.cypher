@@ -8,6 +8,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, village_code, village_name (where the member lives),
 //   total (int: all of them, the same on every row; a page past the end has no rows)
+// records: PartyMember
 // example: org_id="JC-1", skip=0, limit=10
 MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id

@@ -7,6 +7,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, name, type ('cooperative' | 'company'), village_code, village_name,
 //   total (int: all of them, the same on every row; a page past the end has no rows)
+// records: Cooperative, Company
 // example: org_id="JC-1", skip=0, limit=10
 MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id

@@ -12,6 +12,7 @@
 //   bases (list of {id, name, scale (float or null), unit (string or null), members (int)},
 //   in no particular order; empty when it builds none),
 //   total (int: all rows, the same on every row; a page past the end has no rows)
+// records: Cooperative, Company
 // example: org_id="JC-1", skip=0, limit=10
 MATCH (r:CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup)
 WHERE r.id = $org_id

@@ -11,6 +11,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, village_code, village_name, breaks_at (string, above),
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+// records: Household
 // example: scope="520628", skip=0, limit=10
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor

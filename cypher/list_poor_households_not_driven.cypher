@@ -7,6 +7,7 @@
 // - $limit: int >= 1 <= 100000; required (page size)
 // columns: id, village_code, village_name,
 //   total (int: all gaps in scope, the same on every row; a page past the end has no rows)
+// records: Household
 // example: scope="520628", skip=0, limit=10
 MATCH (h:Household)-[:LIVES_IN]->(v:Village)
 WHERE v.code STARTS WITH $scope AND h.poor AND NOT EXISTS { MATCH (:PartyMember)-[:DRIVES]->(h) }

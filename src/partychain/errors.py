@@ -109,6 +109,11 @@ class QueryNotFound(PartychainError):
     """No named query of that name exists in the catalog."""
 
 
+class QueryCatalogError(PartychainError):
+    """A named query's file breaks the catalog's header grammar (a ``records:`` line naming no node label of the
+    model); the message names the file."""
+
+
 class QueryError(StoreError):
     """A query was rejected or failed on the engine."""
 

@@ -137,7 +137,12 @@ def test_org_downstream_lists_match_the_tables(ledger: Ledger, entity: str, page
         items, total = page_all(lambda **kw: services.org_downstream_items(ledger.store, oid, entity, **kw),  # noqa: B023
                                 limit)
         assert [i["id"] for i in items] == want and total == len(want), (oid, entity)
+        labels = services.downstream_record_labels(entity)  # what the query's `records:` line declares
+        keyed = {"Cooperative": o.coop, "Company": o.company, "Base": o.base, "PartyMember": o.member,
+                 "Household": o.household}
         for i in items:
+            label = labels[0] if len(labels) == 1 else {lb.lower(): lb for lb in labels}[i["type"]]
+            assert i["id"] in keyed[label], (entity, i["id"], label)
             if entity == "units":
                 rec = o.coop.get(i["id"]) or o.company[i["id"]]
                 assert i["type"] == ("cooperative" if i["id"] in o.coop else "company")

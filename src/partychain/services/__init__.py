@@ -26,28 +26,38 @@ cursor is an opaque string handed out by the previous page (:mod:`.cursors`: sig
 one list of one graph version), and ``None`` asks for the first page.
 
 The graph holds no personal data, so neither do these answers: records of people carry their
-pseudonymous ids (:data:`GAP_RECORD_LABELS` and :data:`DOWNSTREAM_RECORD_LABELS` say which label
-a list's records are, for whoever joins the personal-data store by id).
+pseudonymous ids.  Which node label a list's records are is a fact of its query, declared once on the
+``records:`` line of its header (:attr:`partychain.cypher.NamedQuery.records`):
+:func:`gap_record_label` and :func:`downstream_record_labels` read it for the gap kinds and the
+downstream entities, so whoever types a list's records, or joins the personal-data store by id, asks
+the catalog.
 """
 
 from __future__ import annotations
 
 from .chains import CHAIN_COLUMNS, assemble_chains, household_chains
 from .changes import CHANGE_KINDS, changes
-from .coverage import COVERAGE_METRICS, GAP_KINDS, GAP_RECORD_LABELS, activity_days, coverage, gaps
+from .coverage import COVERAGE_METRICS, GAP_KINDS, activity_days, coverage, gap_record_label, gaps
 from .cursors import decode_cursor, encode_cursor, list_identity
 from .economy import HOLLOW_BELOW, INCOME_SOURCES, collective_economy
 from .models import MODELS, model_counts, model_instances
-from .orgs import DOWNSTREAM_RECORD_LABELS, ORG_DOWNSTREAM_ENTITIES, org, org_downstream, org_downstream_items, org_tree
+from .orgs import (
+    ORG_DOWNSTREAM_ENTITIES,
+    downstream_record_labels,
+    org,
+    org_downstream,
+    org_downstream_items,
+    org_tree,
+)
 from .pages import page_of
 from .records import cooperative, household, industry_totals, member, pairings, search_villages, village
 from .scopes import MAX_LIMIT, check_scope, validate_scope, version_of
 
 __all__ = [
-    "CHAIN_COLUMNS", "CHANGE_KINDS", "COVERAGE_METRICS", "DOWNSTREAM_RECORD_LABELS", "GAP_KINDS", "GAP_RECORD_LABELS",
-    "HOLLOW_BELOW", "INCOME_SOURCES", "MAX_LIMIT", "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days",
-    "assemble_chains", "changes", "check_scope", "collective_economy", "cooperative", "coverage",
-    "decode_cursor", "encode_cursor", "gaps", "household", "household_chains", "industry_totals", "list_identity",
+    "CHAIN_COLUMNS", "CHANGE_KINDS", "COVERAGE_METRICS", "GAP_KINDS", "HOLLOW_BELOW", "INCOME_SOURCES", "MAX_LIMIT",
+    "MODELS", "ORG_DOWNSTREAM_ENTITIES", "activity_days", "assemble_chains", "changes", "check_scope",
+    "collective_economy", "cooperative", "coverage", "decode_cursor", "downstream_record_labels", "encode_cursor",
+    "gap_record_label", "gaps", "household", "household_chains", "industry_totals", "list_identity",
     "member", "model_counts", "model_instances", "org", "org_downstream", "org_downstream_items", "org_tree",
     "page_of", "pairings", "search_villages", "validate_scope", "version_of", "village",
 ]

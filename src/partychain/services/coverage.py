@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from partychain.errors import InvalidArgument
+from partychain import cypher
+from partychain.errors import InvalidArgument, QueryCatalogError
 from partychain.storage.base import GraphStore
 from partychain.storage.derived import GAP_KINDS
 
@@ -29,15 +30,19 @@ COVERAGE_METRICS: tuple[str, ...] = (
 """The coverage metrics of the named query ``count_coverage_in_scope``, in the order of the API's answers."""
 
 
-GAP_RECORD_LABELS: dict[str, str] = {
-    "cooperatives_without_org": "Cooperative",
-    "demo_points_without_org": "Cooperative",
-    "poor_households_not_driven": "Household",
-    "bases_without_member": "Base",
-    "members_driving_nobody": "PartyMember",
-    "poor_households_chain_incomplete": "Household",
-}
-"""The node label of each gap kind's records (their ``id`` is that label's key)."""
+def gap_record_label(kind: str) -> str:
+    """The node label of the records of gap kind ``kind``, as its query ``list_<kind>`` declares them (its
+    ``records:`` header line); their ``id`` is that label's key.
+
+    >>> gap_record_label("members_driving_nobody"), gap_record_label("demo_points_without_org")
+    ('PartyMember', 'Cooperative')
+    """
+    if kind not in GAP_KINDS:
+        raise InvalidArgument(f"unknown gap kind {kind!r}; expected one of {', '.join(GAP_KINDS)}")
+    query = cypher.get(f"list_{kind}")
+    if len(query.records) != 1:
+        raise QueryCatalogError(f"{query.file}: a gap list's `records:` header line names one node label")
+    return query.records[0]
 
 METRIC_PARTS: dict[str, tuple[str, str]] = {
     "cooperative_party_org": ("cooperatives_run", "cooperatives"),

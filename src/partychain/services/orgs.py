@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from partychain import cypher
 from partychain.errors import InvalidArgument, NotFound
 from partychain.storage.base import GraphStore
 
@@ -14,10 +15,16 @@ ORG_DOWNSTREAM_ENTITIES: tuple[str, ...] = ("units", "bases", "members", "househ
 """What :func:`org_downstream_items` lists; each is the named query ``list_org_downstream_<entity>``."""
 
 
-DOWNSTREAM_RECORD_LABELS: dict[str, tuple[str, ...]] = {
-    "units": ("Cooperative", "Company"), "bases": ("Base",), "members": ("PartyMember",),
-    "households": ("Household",)}
-"""The node labels of each downstream entity's records."""
+def downstream_record_labels(entity: str) -> tuple[str, ...]:
+    """The node labels of the records of a downstream ``entity``, as its query ``list_org_downstream_<entity>``
+    declares them (its ``records:`` header line); their ``id`` is the key of one of them.
+
+    >>> downstream_record_labels("units"), downstream_record_labels("households")
+    (('Cooperative', 'Company'), ('Household',))
+    """
+    if entity not in ORG_DOWNSTREAM_ENTITIES:
+        raise InvalidArgument(f"unknown entity {entity!r}; expected one of {', '.join(ORG_DOWNSTREAM_ENTITIES)}")
+    return cypher.get(f"list_org_downstream_{entity}").records
 
 
 def org(store: GraphStore, org_id: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from partychain import cypher
 from partychain.errors import InvalidArgument, NotFound
 from partychain.graph_model.codes import CODE_LENGTHS
 from partychain.services import models as _models
@@ -308,6 +309,16 @@ def orgs_in_scope(store: GraphStore, scope: str, *, q: str = "", roots: bool = F
                          limit=limit, cursor=cursor)
     page["items"] = [{k: v for k, v in i.items() if k != "rank"} for i in page["items"]]
     return page
+
+
+def org_unit_labels() -> tuple[str, ...]:
+    """The node labels of :func:`org_units`' records, as its query ``list_org_units`` declares them (its
+    ``records:`` header line); each record's ``type`` is its label in lower case.
+
+    >>> org_unit_labels()
+    ('Cooperative', 'Company')
+    """
+    return cypher.get("list_org_units").records
 
 
 def org_units(store: GraphStore, org_id: str, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
