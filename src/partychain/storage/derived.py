@@ -87,6 +87,10 @@ GAP_KINDS: tuple[str, ...] = (
 )
 """The gap lists derived: each the named query ``list_<kind>`` (:data:`partychain.services.GAP_KINDS`)."""
 
+CHAIN_GAP = "poor_households_chain_incomplete"
+UNDRIVEN_GAP = "poor_households_not_driven"
+"""The gap list derived from the others and the chain links (:func:`chain_incomplete`), not by its query."""
+
 PAGE_ROWS = 100_000
 """Rows of a gap query read at a time while deriving (the most its ``$limit`` takes)."""
 
@@ -144,29 +148,42 @@ def write_derived(path: Path, run: Runner, *, dialect: str, version: str) -> dic
                                                                               scope="").rows]
         conn.executemany("INSERT INTO village_parts VALUES (?, ?, ?)", parts)
         counts["village_parts"] = len(parts)
-        counts["gaps"] = 0
-        for kind in GAP_KINDS:
-            counts["gaps"] += _derive_gaps(conn, run, dialect, kind)
-        conn.execute("INSERT INTO gap_counts SELECT kind, village_code, count(*) FROM gaps "
-                     "GROUP BY kind, village_code")
+        org_links = _named(run, dialect, DOWNSTREAM_QUERY).rows
+        poor = {a: b for hop, a, b in org_links if hop == "poor"}
         links: set[tuple[str, str, str]] = set()
         driven: set[tuple[str, str]] = set()
+        poor_drivers: dict[str, set[str]] = {}
         for hop, a, b in _named(run, dialect, CHAIN_QUERY).rows:
             if hop == "member":
                 driven.add((b, a))
+                if b in poor:
+                    poor_drivers.setdefault(b, set()).add(a)
             else:
                 links.add((hop, a, b))
         driven_rows = sorted(driven)
         conn.executemany("INSERT INTO links VALUES (?, ?, ?)", sorted(links))
         conn.executemany("INSERT INTO driven_by VALUES (?, ?)", driven_rows)
         counts["links"], counts["driven_by"] = len(links), len(driven_rows)
-        org_rows = downstream_counts(_named(run, dialect, DOWNSTREAM_QUERY).rows, links, driven_rows)
+        org_rows = downstream_counts(org_links, links, driven_rows)
         conn.executemany(f"INSERT INTO org_counts VALUES (?{', ?' * len(DOWNSTREAM_COUNTS)})", org_rows)
         counts["org_counts"] = len(org_rows)
         villages, pairings = _pairings(_named(run, dialect, PAIRING_QUERY).rows)
         conn.executemany("INSERT INTO villages VALUES (?)", [(v,) for v in villages])
         conn.executemany("INSERT INTO pairings VALUES (?, ?, ?, ?, ?, ?)", pairings)
         counts["villages"], counts["pairings"] = len(villages), len(pairings)
+        counts["gaps"] = 0
+        gaps: dict[str, list[dict[str, Any]]] = {}
+        for kind in GAP_KINDS:
+            if kind != CHAIN_GAP:
+                gaps[kind] = _query_gaps(run, dialect, kind)
+        gaps[CHAIN_GAP] = chain_incomplete(gaps[UNDRIVEN_GAP], poor, villages, links, poor_drivers)
+        for kind, items in gaps.items():
+            conn.executemany("INSERT INTO gaps VALUES (?, ?, ?, ?)",
+                             [(kind, rank, item["village_code"], json.dumps(item, ensure_ascii=False))
+                              for rank, item in enumerate(items)])
+            counts["gaps"] += len(items)
+        conn.execute("INSERT INTO gap_counts SELECT kind, village_code, count(*) FROM gaps "
+                     "GROUP BY kind, village_code")
         for stmt in _statements(_INDEXES):
             conn.execute(stmt)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [("version", version), ("format", str(FORMAT))])
@@ -184,20 +201,56 @@ def write_derived(path: Path, run: Runner, *, dialect: str, version: str) -> dic
     return counts
 
 
-def _derive_gaps(conn: sqlite3.Connection, run: Runner, dialect: str, kind: str) -> int:
-    """The whole gap list ``kind`` (query ``list_<kind>`` over every village), ranked in its id order."""
-    rank = 0
+def _query_gaps(run: Runner, dialect: str, kind: str) -> list[dict[str, Any]]:
+    """The whole gap list ``kind`` (query ``list_<kind>`` over every village) in its id order."""
+    items: list[dict[str, Any]] = []
     while True:
-        res = _named(run, dialect, f"list_{kind}", scope="", skip=rank, limit=PAGE_ROWS)
-        rows = res.records()
-        batch = []
-        for r in rows:
-            item = {k: v for k, v in r.items() if k != "total"}
-            batch.append((kind, rank, str(item["village_code"]), json.dumps(item, ensure_ascii=False)))
-            rank += 1
-        conn.executemany("INSERT INTO gaps VALUES (?, ?, ?, ?)", batch)
-        if not rows or rank >= int(rows[0]["total"]):
-            return rank
+        rows = _named(run, dialect, f"list_{kind}", scope="", skip=len(items), limit=PAGE_ROWS).records()
+        items += ({k: v for k, v in r.items() if k != "total"} for r in rows)
+        if not rows or len(items) >= int(rows[0]["total"]):
+            return items
+
+
+def chain_incomplete(not_driven: list[dict[str, Any]], poor: Mapping[str, str | None], villages: Mapping[str, str],
+                     links: Iterable[tuple[str, str, str]],
+                     poor_drivers: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
+    """The gap list ``poor_households_chain_incomplete``, in id order, from what the rest of the index holds.
+
+    Its query's rule, link by link: the undriven poor households (``not_driven``, the list
+    ``poor_households_not_driven``) break at ``member``; a driven poor household (``poor``: id → village
+    code, from ``list_org_downstream_links``) with no member linked to a base (the chain links' ``base``
+    hop) at ``base``; one with such members but none whose base's owner is run or led (hops ``owner`` and
+    ``org``) at ``party_org``; the others have a complete chain.  ``villages`` names the villages.
+
+    >>> links = [("base", "M1", "B1"), ("owner", "B1", "C1"), ("base", "M2", "B2"), ("owner", "B2", "C2"),
+    ...          ("org", "C2", "BR")]
+    >>> out = chain_incomplete([{"id": "H0", "village_code": "V", "village_name": "v"}],
+    ...                        {"H1": "V", "H2": "V", "H3": "V"}, {"V": "v"}, links,
+    ...                        {"H1": ["M0"], "H2": ["M1"], "H3": ["M1", "M2"]})
+    >>> [(i["id"], i["breaks_at"]) for i in out]
+    [('H0', 'member'), ('H1', 'base'), ('H2', 'party_org')]
+    """
+    owners_run, owners_of, bases_of = set(), {}, {}
+    for hop, a, b in links:
+        if hop == "org":
+            owners_run.add(a)
+        elif hop == "owner":
+            owners_of.setdefault(a, []).append(b)
+        elif hop == "base":
+            bases_of.setdefault(a, []).append(b)
+    bases_run = {b for b, owners in owners_of.items() if any(o in owners_run for o in owners)}
+    out = [{**item, "breaks_at": "member"} for item in not_driven]
+    for h, members in poor_drivers.items():
+        code = poor.get(h)
+        if code is None:  # lives in no village: in no gap list (the query matches LIVES_IN)
+            continue
+        linked = [b for m in members for b in bases_of.get(m, ())]
+        if any(b in bases_run for b in linked):
+            continue
+        out.append({"id": h, "village_code": code, "village_name": villages.get(code),
+                    "breaks_at": "party_org" if linked else "base"})
+    out.sort(key=lambda item: item["id"])
+    return out
 
 
 def _closure(parents: Mapping[str, list[str]], org: str) -> list[str]:
@@ -300,17 +353,17 @@ def downstream_counts(org_links: Iterable[tuple[str, str, str]], chain_links: It
     return [(o, *totals[o]) for o in sorted(totals)]
 
 
-def _pairings(rows: Iterable[list[Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Every village code, and the pairings of ``list_village_pairings`` for every village (both roles), from
-    the rows of ``list_pairings_by_village``."""
-    villages: set[str] = set()
+def _pairings(rows: Iterable[list[Any]]) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
+    """Every village's code and name, and the pairings of ``list_village_pairings`` for every village (both
+    roles), from the rows of ``list_pairings_by_village``."""
+    villages: dict[str, str] = {}
     out: list[tuple[Any, ...]] = []
     for code, name, weak_code, weak_name, since, kind in rows:
-        villages.add(code)
+        villages[code] = name
         if weak_code is not None:
             out.append((code, "as_strong", weak_code, weak_name, since, kind))
             out.append((weak_code, "as_weak", code, name, since, kind))
-    return sorted(villages), sorted(out, key=lambda r: (r[0], r[1], r[2]))
+    return dict(sorted(villages.items())), sorted(out, key=lambda r: (r[0], r[1], r[2]))
 
 
 def _statements(script: str) -> list[str]:
