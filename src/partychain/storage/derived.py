@@ -8,7 +8,8 @@ catalog, and kept with the version:
   ``''``), so the coverage of any division is a sum over its villages (summed here once per
   prefix when the index is opened: a lookup);
 * **gap lists** keyed by village: the rows of every ``list_<kind>`` gap query (scope ``''``) with
-  their rank in the whole list's id order, so a page of a division's list is a slice;
+  their rank in the whole list's id order, so a page of a division's list is a slice (the chain-incomplete
+  list by its query's rule from the undriven list and the chain links: :func:`chain_incomplete`);
 * **chain links**: every link of every leadership chain (``list_chain_links``), so the chains of a
   household are index lookups;
 * **downstream counts** of every party organization (the columns of ``count_org_downstream``), counted
@@ -88,8 +89,9 @@ GAP_KINDS: tuple[str, ...] = (
 """The gap lists derived: each the named query ``list_<kind>`` (:data:`partychain.services.GAP_KINDS`)."""
 
 CHAIN_GAP = "poor_households_chain_incomplete"
+"""The gap list derived from another (:data:`UNDRIVEN_GAP`) and the chain links (:func:`chain_incomplete`), not by
+its query (the slowest of the whole-graph gap queries)."""
 UNDRIVEN_GAP = "poor_households_not_driven"
-"""The gap list derived from the others and the chain links (:func:`chain_incomplete`), not by its query."""
 
 PAGE_ROWS = 100_000
 """Rows of a gap query read at a time while deriving (the most its ``$limit`` takes)."""
