@@ -309,7 +309,7 @@ def _named_and_pandas(store: Any, ledger: Path, res: dict[str, Any], s: dict[str
           flush=True)
     # every named query of the catalog, on sample parameters
     for name in cypher.names():
-        if name in (derived.CHAIN_QUERY, derived.DOWNSTREAM_QUERY, derived.PAIRING_QUERY):
+        if name in (derived.CHAIN_QUERY, derived.DRIVEN_QUERY, derived.DOWNSTREAM_QUERY, derived.PAIRING_QUERY):
             continue  # every link of the whole graph: run once per load by the derivation, timed with it
         q = cypher.get(name)
         times = []

@@ -10,8 +10,8 @@ catalog, and kept with the version:
 * **gap lists** keyed by village: the rows of every ``list_<kind>`` gap query (scope ``''``) with
   their rank in the whole list's id order, so a page of a division's list is a slice (the chain-incomplete
   list by its query's rule from the undriven list and the chain links: :func:`chain_incomplete`);
-* **chain links**: every link of every leadership chain (``list_chain_links``), so the chains of a
-  household are index lookups;
+* **chain links**: every link of every leadership chain (``list_chain_links``, and the members driving
+  each household: ``list_driven_households``), so the chains of a household are index lookups;
 * **downstream counts** of every party organization (the columns of ``count_org_downstream``), counted
   from ``list_org_downstream_links`` and the chain links: a lookup;
 * **pairings by village**: every village and the pairings it is in, both ways (``list_pairings_by_village``):
@@ -71,6 +71,7 @@ SCOPE_LENGTHS = (2, 4, 6, 9, 12)
 
 COVERAGE_QUERY = "list_coverage_by_village"
 CHAIN_QUERY = "list_chain_links"
+DRIVEN_QUERY = "list_driven_households"
 DOWNSTREAM_QUERY = "list_org_downstream_links"
 PAIRING_QUERY = "list_pairings_by_village"
 DOWNSTREAM_COUNTS: tuple[str, ...] = ("orgs", "cooperatives", "companies", "bases", "members", "households",
@@ -152,16 +153,14 @@ def write_derived(path: Path, run: Runner, *, dialect: str, version: str) -> dic
         counts["village_parts"] = len(parts)
         org_links = _named(run, dialect, DOWNSTREAM_QUERY).rows
         poor = {a: b for hop, a, b in org_links if hop == "poor"}
-        links: set[tuple[str, str, str]] = set()
         driven: set[tuple[str, str]] = set()
         poor_drivers: dict[str, set[str]] = {}
-        for hop, a, b in _named(run, dialect, CHAIN_QUERY).rows:
-            if hop == "member":
-                driven.add((b, a))
-                if b in poor:
-                    poor_drivers.setdefault(b, set()).add(a)
-            else:
-                links.add((hop, a, b))
+        links = {(hop, a, b) for hop, a, b in _named(run, dialect, CHAIN_QUERY).rows}
+        for m, households in _named(run, dialect, DRIVEN_QUERY).rows:
+            driven.update((h, m) for h in households)
+            for h in households:
+                if h in poor:
+                    poor_drivers.setdefault(h, set()).add(m)
         driven_rows = sorted(driven)
         conn.executemany("INSERT INTO links VALUES (?, ?, ?)", sorted(links))
         conn.executemany("INSERT INTO driven_by VALUES (?, ?)", driven_rows)
@@ -271,7 +270,7 @@ def downstream_counts(org_links: Iterable[tuple[str, str, str]], chain_links: It
     """Every organization's row of ``count_org_downstream`` (``(org, *DOWNSTREAM_COUNTS)``), by org id.
 
     ``org_links`` are the rows of ``list_org_downstream_links``; ``chain_links`` the (hop, a, b) links of
-    ``list_chain_links`` but its ``member`` hop, which ``driven_by`` gives as sorted (household, member).
+    ``list_chain_links``; ``driven_by`` the (household, member) pairs of ``list_driven_households``, sorted.
     Each record downstream is counted once per organization that reaches it (the query's
     ``count(DISTINCT)``): the organizations reaching a unit, base, member or household are a set,
     shared (interned) between the many records reached by the same ones, and the households are counted
