@@ -149,7 +149,9 @@ def _merged(path: Path, new: dict[str, Any], what: set[str]) -> dict[str, Any]:
     if not path.exists():
         return new
     old: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    stamp = {"date": new["machine"]["date"], "git": new["machine"]["git"]}
+    m = new["machine"]
+    stamp = {"date": m["date"], "git": m["git"], "load_average": m.get("load_average"),
+             "load_average_end": m.get("load_average_end")}
     for section in what:
         if section in new:
             old[section] = new[section]

@@ -181,6 +181,11 @@ def _merge_slice(ledger_dir: str, db_dir: str, n: int) -> dict[str, Any]:
     return {"rows": rows, "seconds": secs}
 
 
+def _derive_share(r: dict[str, Any]) -> float:
+    """What deriving the index adds to the validated build without it (read + validate + write - derive)."""
+    return float(r["derive_s"] / (r["read_s"] + r["validate_s"] + r["write_s"] - r["derive_s"]))
+
+
 def run(ledger_dir: Path, *, repeat: int = 3, merge_rows: int = 2000, keep_db: Path | None = None,
         work: Path | None = None) -> dict[str, Any]:
     """Measure the three loaders on ``ledger_dir``; each repetition in a fresh process.
@@ -218,8 +223,7 @@ def run(ledger_dir: Path, *, repeat: int = 3, merge_rows: int = 2000, keep_db: P
                            "phases_s": {k: summary([x["result"][k] for x in validated]) for k in phases},
                            # the derived index (issue 15), inside write_s: what it adds to the build without it
                            "derive_s": summary([x["result"]["derive_s"] for x in validated]),
-                           "derive_share": summary([x["result"]["derive_s"] / (x["result"]["read_s"] + x["result"]["validate_s"] + x["result"]["write_s"] - x["result"]["derive_s"])
-                                                    for x in validated]),
+                           "derive_share": summary([_derive_share(x["result"]) for x in validated]),
                            "peak_rss_mb": summary([x["peak_rss_mb"] for x in validated])},
         "raw_copy": {"seconds": summary(copy_secs), "rows_per_s": summary([graph_rows / s for s in copy_secs]),
                      "cpu_s": summary([x["result"]["copy_cpu_s"] for x in raw]),

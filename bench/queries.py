@@ -259,7 +259,7 @@ def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, name
         pandas_baseline: bool = True, live_baseline: bool = True) -> dict[str, Any]:
     """Latency of the linkage questions on ``store`` and, from ``ledger``'s CSVs, with pandas; ``live_baseline``:
     the same questions asked of the live queries too (``live=True``)."""
-    from partychain import cypher, services
+    from partychain import services
 
     n = QUICK if quick else SAMPLES
     s = _samples(ledger, seed, quick)

@@ -210,7 +210,9 @@ def render(r: dict[str, Any]) -> str:
              + (f"; load average {la[0]:.1f} at the start, {m.get('load_average_end', la)[0]:.1f} at the end "
                 "(other work shared the machine)" if la else "")
              + f". Medians (min–max, n runs){' — quick mode' if r.get('quick') else ''}."
-             + "".join(f" The {k} section was measured again on {v['date']} (commit {v['git']})."
+             + "".join(f" The {k} section was measured again on {v['date']} (commit {v['git']}"
+                       + (f"; load average {v['load_average'][0]:.1f} at the start, {v['load_average_end'][0]:.1f} at "
+                          "the end" if v.get("load_average") and v.get("load_average_end") else "") + ")."
                        for k, v in sorted(r.get("updated", {}).items())), ""]
     if r["scale"] == "province":
         lines += _targets(r)
