@@ -51,7 +51,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +231,9 @@ def chain_incomplete(not_driven: list[dict[str, Any]], poor: Mapping[str, str | 
     >>> [(i["id"], i["breaks_at"]) for i in out]
     [('H0', 'member'), ('H1', 'base'), ('H2', 'party_org')]
     """
-    owners_run, owners_of, bases_of = set(), {}, {}
+    owners_run: set[str] = set()
+    owners_of: dict[str, list[str]] = {}
+    bases_of: dict[str, list[str]] = {}
     for hop, a, b in links:
         if hop == "org":
             owners_run.add(a)
@@ -265,7 +267,7 @@ def _closure(parents: Mapping[str, list[str]], org: str) -> list[str]:
     return sorted(seen)
 
 
-def downstream_counts(org_links: Iterable[tuple[str, str, str]], chain_links: Iterable[tuple[str, str, str]],
+def downstream_counts(org_links: Iterable[Sequence[Any]], chain_links: Iterable[tuple[str, str, str]],
                       driven_by: Iterable[tuple[str, str]]) -> list[tuple[Any, ...]]:
     """Every organization's row of ``count_org_downstream`` (``(org, *DOWNSTREAM_COUNTS)``), by org id.
 
@@ -335,7 +337,8 @@ def downstream_counts(org_links: Iterable[tuple[str, str, str]], chain_links: It
     count("members", members.values())
     per_set: Counter[frozenset[str]] = Counter()
     poor_per_set: Counter[frozenset[str]] = Counter()
-    household, reached = None, []
+    household: str | None = None
+    reached: list[frozenset[str]] = []
     for h, m in (*driven_by, (None, None)):  # sorted by household: one set per household
         if h != household:
             if household is not None and reached:
