@@ -62,11 +62,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--update", action="store_true",
                     help="replace only the sections run now in an existing <scale>.json (the others keep their "
                          "earlier figures; the report says when each section was measured)")
+    ap.add_argument("--no-baselines", action="store_true",
+                    help="queries: time the served answers and the named queries only, not the live queries "
+                         "(live=True) nor pandas beside them (at province scale they take most of the run)")
+    ap.add_argument("--workers", type=int, default=2, help="api: uvicorn worker processes of partychain serve")
     ap.add_argument("--seed", type=int, default=2021, help="seed of the generated sample")
     ap.add_argument("--neo4j-heap", default="3g", help="engines: the Neo4j server's heap (a county reload needs 2g)")
     ap.add_argument("--neo4j-pagecache", default="1g", help="engines: the Neo4j server's page cache")
     ap.add_argument("--embedded-buffer-pool-mb", type=int, default=0,
-                    help="engines: the embedded engine's buffer pool (PARTYCHAIN_BUFFER_POOL_MB; 0: its default)")
+                    help="the embedded engine's buffer pool of the query and API benchmarks and of engines "
+                         "(PARTYCHAIN_BUFFER_POOL_MB; 0: its default)")
     ap.add_argument("--neo4j-import-memory", help="engines: the importer's --max-off-heap-memory (default: 90 %% of "
                                                   "the free memory)")
     args = ap.parse_args(argv)
@@ -97,14 +102,15 @@ def main(argv: list[str] | None = None) -> None:
             in_child(children.build_db, str(ledger), str(db))
         if "queries" in what:
             print("query benchmark ...", flush=True)
-            q = in_child(children.queries, str(db), str(ledger), args.quick)
+            q = in_child(children.queries, str(db), str(ledger), args.quick, not args.no_baselines,
+                         args.embedded_buffer_pool_mb)
             results["queries"] = {**q["result"], "peak_rss_mb": q["peak_rss_mb"], "seconds": q["seconds"]}
         if "api" in what:
             print("API benchmark ...", flush=True)
             households, villages = _samples(ledger, 200 if args.quick else 2000)
             seconds = args.seconds or (2.0 if args.quick else 10.0)
             results["api"] = api.run(db, households, villages, seconds=seconds,
-                                     repeat=1 if args.quick else args.repeat)
+                                     repeat=1 if args.quick else args.repeat, workers=args.workers)
         if "analysis" in what:
             print("analysis benchmark ...", flush=True)
             results["analysis"] = _analysis(db, args)
@@ -143,7 +149,9 @@ def _merged(path: Path, new: dict[str, Any], what: set[str]) -> dict[str, Any]:
     if not path.exists():
         return new
     old: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    stamp = {"date": new["machine"]["date"], "git": new["machine"]["git"]}
+    m = new["machine"]
+    stamp = {"date": m["date"], "git": m["git"], "load_average": m.get("load_average"),
+             "load_average_end": m.get("load_average_end")}
     for section in what:
         if section in new:
             old[section] = new[section]

@@ -215,7 +215,7 @@ def _in_process(db: str, households: list[str], seconds: float, threads: int) ->
 
 
 def run(db: Path, households: list[str], villages: list[str], *, seconds: float = 10.0, connections: int = 8,
-        threads: int = 2, repeat: int = 3) -> dict[str, Any]:
+        threads: int = 2, repeat: int = 3, workers: int = 1) -> dict[str, Any]:
     """The API, the bare app and the in-process call under the same concurrency."""
     from .common import in_child
 
@@ -225,17 +225,18 @@ def run(db: Path, households: list[str], villages: list[str], *, seconds: float 
            "PARTYCHAIN_ANONYMOUS_RATE": "1000000", "PARTYCHAIN_ANONYMOUS_BURST": "1000000"}
     kw = {"seconds": seconds, "connections": connections, "threads": threads}
     res: dict[str, Any] = {"connections": connections, "client_threads": threads, "seconds": seconds,
+                           "workers": workers,
                            "repeat": repeat, "tool": "wrk" if shutil.which("wrk") else "httpx"}
     chains = [f"/api/v1/households/{h}/chains" for h in households]
     coverage = [f"/api/v1/coverage?scope={v}" for v in villages]
     started = time.perf_counter()
     with Server([sys.executable, "-m", "partychain.cli", "serve", "--db", str(db), "--host", "127.0.0.1",
-                 "--port", "{port}"], env, "/api/v1/health") as api:
+                 "--port", "{port}", "--workers", str(workers)], env, "/api/v1/health") as api:
         res["startup_s"] = time.perf_counter() - started
         res["api_chains"] = _repeat(api.base, chains, repeat, auth=True, **kw)
         res["api_coverage_village"] = _repeat(api.base, coverage, max(1, repeat - 1), auth=False, **kw)
     with Server([sys.executable, "-m", "uvicorn", "bench.bare_api:app", "--host", "127.0.0.1", "--port", "{port}",
-                 "--log-level", "warning", "--no-access-log"], env, "/ping") as bare:
+                 "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env, "/ping") as bare:
         res["bare_fastapi"] = _repeat(bare.base, ["/ping"], repeat, auth=False, **kw)
     res["in_process_chains"] = in_child(_in_process, str(db), households, seconds, connections)["result"]
     api_rps = res["api_chains"]["rps"]["median"]

@@ -18,14 +18,14 @@ def build_db(ledger: str, db: str) -> dict[str, Any]:
     return {"version": info.version}
 
 
-def queries(db: str, ledger: str, quick: bool) -> dict[str, Any]:
+def queries(db: str, ledger: str, quick: bool, baselines: bool = True, buffer_pool_mb: int = 0) -> dict[str, Any]:
     from partychain.storage.embedded import EmbeddedStore
 
     from . import queries as bench_queries
 
-    store = EmbeddedStore(Path(db))
+    store = EmbeddedStore(Path(db), buffer_pool_mb=buffer_pool_mb)
     try:
-        return bench_queries.run(store, Path(ledger), quick=quick)
+        return bench_queries.run(store, Path(ledger), quick=quick, pandas_baseline=baselines, live_baseline=baselines)
     finally:
         store.close()
 

@@ -122,9 +122,23 @@ def save(name: str, data: dict[str, Any], folder: Path = RESULTS) -> Path:
     return path
 
 
+def _generator_fingerprint() -> str:
+    """A hash of the sample generator's and the model's sources: a cached sample of another generator is not reused
+    (one from before the organization tree grew town and county committees no longer validates)."""
+    import hashlib
+
+    import partychain
+
+    root = Path(partychain.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*(root / "sample").rglob("*.py"), *(root.parents[1] / "graph_model").rglob("*.py")]):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def province_ledger(seed: int) -> Path:
-    """The cached province sample (generated on first use; ~2 minutes, ~900 MB)."""
-    folder = Path(tempfile.gettempdir()) / "partychain-bench" / f"guizhou-seed{seed}"
+    """The cached province sample (generated on first use; ~2 minutes, ~900 MB), one per generator version."""
+    folder = Path(tempfile.gettempdir()) / "partychain-bench" / f"guizhou-seed{seed}-{_generator_fingerprint()}"
     done = folder / ".complete"
     if not done.exists():
         from partychain.sample import generate_province

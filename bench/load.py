@@ -16,6 +16,7 @@ Every measurement runs in a fresh process (:func:`bench.common.in_child`).
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 import time
@@ -36,10 +37,26 @@ class _Clock:
         return out
 
 
+class _Derivation(logging.Handler):
+    """Catches the seconds the load spent deriving the version's index (``partychain.storage.derived`` logs them)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.seconds: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "derive_seconds"):
+            self.seconds.append(float(record.derive_seconds))
+
+
 def _validated_load(ledger_dir: str, db_dir: str, dump_dir: str | None) -> dict[str, Any]:
     from partychain.loaders import read_ledger, validate_ledger
     from partychain.storage.embedded import EmbeddedStore
 
+    derivation = _Derivation()
+    derived_log = logging.getLogger("partychain.storage.derived")
+    derived_log.addHandler(derivation)
+    derived_log.setLevel(logging.INFO)
     clock = _Clock()
     raw = read_ledger(Path(ledger_dir))
     rows_in = sum(raw.rows_in.values())
@@ -54,7 +71,7 @@ def _validated_load(ledger_dir: str, db_dir: str, dump_dir: str | None) -> dict[
     return {"rows_in": rows_in, "nodes": sum(info.nodes.values()), "relationships": sum(info.relationships.values()),
             "read_s": read_s, "validate_s": validate_s, "write_s": write_s,
             "read_cpu_s": read_cpu, "validate_cpu_s": validate_cpu, "write_cpu_s": write_cpu,
-            "version": info.version}
+            "derive_s": sum(derivation.seconds), "version": info.version}
 
 
 def _dump(ledger: Any, out: Path) -> None:
@@ -164,6 +181,11 @@ def _merge_slice(ledger_dir: str, db_dir: str, n: int) -> dict[str, Any]:
     return {"rows": rows, "seconds": secs}
 
 
+def _derive_share(r: dict[str, Any]) -> float:
+    """What deriving the index adds to the validated build without it (read + validate + write - derive)."""
+    return float(r["derive_s"] / (r["read_s"] + r["validate_s"] + r["write_s"] - r["derive_s"]))
+
+
 def run(ledger_dir: Path, *, repeat: int = 3, merge_rows: int = 2000, keep_db: Path | None = None,
         work: Path | None = None) -> dict[str, Any]:
     """Measure the three loaders on ``ledger_dir``; each repetition in a fresh process.
@@ -199,6 +221,9 @@ def run(ledger_dir: Path, *, repeat: int = 3, merge_rows: int = 2000, keep_db: P
         "validated_load": {"seconds": summary(v_secs),
                            "rows_per_s": summary([graph_rows / s for s in v_secs]),
                            "phases_s": {k: summary([x["result"][k] for x in validated]) for k in phases},
+                           # the derived index (issue 15), inside write_s: what it adds to the build without it
+                           "derive_s": summary([x["result"]["derive_s"] for x in validated]),
+                           "derive_share": summary([_derive_share(x["result"]) for x in validated]),
                            "peak_rss_mb": summary([x["peak_rss_mb"] for x in validated])},
         "raw_copy": {"seconds": summary(copy_secs), "rows_per_s": summary([graph_rows / s for s in copy_secs]),
                      "cpu_s": summary([x["result"]["copy_cpu_s"] for x in raw]),

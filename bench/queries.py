@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 # how many calls per family: (graph, pandas)
 SAMPLES = {"chain": (300, 40), "coverage_village": (60, 15), "coverage_town": (40, 10), "coverage_county": (20, 5),
+           "coverage_prefecture": (20, 5), "org_downstream": (200, 0),
            "coverage_province": (3, 2), "gap_page": (30, 12), "pairing": (200, 40)}
 QUICK = {k: (max(3, g // 10), max(2, p // 5)) for k, (g, p) in SAMPLES.items()}
 # pandas calls at province scale (each coverage answer scans 7 million households several times)
@@ -210,6 +211,9 @@ def _samples(ledger: Path, seed: int, quick: bool) -> dict[str, list[Any]]:
         "villages": [rng.choice(by_level["village"]) for _ in range(max(n["pairing"][0], n["coverage_village"][0]))],
         "towns": [rng.choice(by_level["town"]) for _ in range(n["coverage_town"][0])],
         "counties": [rng.choice(by_level["county"]) for _ in range(max(n["coverage_county"][0], n["gap_page"][0]))],
+        "prefectures": [rng.choice(sorted({c[:4] for c in by_level["county"]}))
+                        for _ in range(n.get("coverage_prefecture", (3, 0))[0])],
+        "every_org": [rng.choice(orgs["id"].tolist()) for _ in range(n.get("org_downstream", (20, 0))[0])],
         "province": province * n["coverage_province"][0],
         "orgs": {lv: [rng.choice(sorted(orgs.loc[orgs["level"] == lv, "id"])) for _ in range(3)]
                  for lv in ("joint_committee", "general_branch", "branch") if (orgs["level"] == lv).any()},
@@ -252,9 +256,10 @@ def _named_params(name: str, params: list[str], s: dict[str, Any], i: int) -> di
 
 
 def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, named_repeat: int = 3,
-        pandas_baseline: bool = True) -> dict[str, Any]:
-    """Latency of the linkage questions on ``store`` and, from ``ledger``'s CSVs, with pandas."""
-    from partychain import cypher, services
+        pandas_baseline: bool = True, live_baseline: bool = True) -> dict[str, Any]:
+    """Latency of the linkage questions on ``store`` and, from ``ledger``'s CSVs, with pandas; ``live_baseline``:
+    the same questions asked of the live queries too (``live=True``)."""
+    from partychain import services
 
     n = QUICK if quick else SAMPLES
     s = _samples(ledger, seed, quick)
@@ -269,7 +274,20 @@ def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, name
              for k in services.GAP_KINDS]
     g["gap_page"], _ = _timed(lambda ck: services.gaps(store, ck[0], ck[1], limit=50), pages, warmup=1)
     g["pairing"], _ = _timed(lambda v: services.pairings(store, v), s["villages"][: n["pairing"][0]])
+    # every scope level (issue 15's targets): coverage of prefectures, the first page of every gap list at every level
+    g["coverage_prefecture"], _ = _timed(lambda sc: services.coverage(store, sc), s["prefectures"], warmup=1)
+    every_level = [*s["province"][:1], *s["prefectures"][:3], *s["counties"][:3], *s["towns"][:3], *s["villages"][:3]]
+    g["gap_page_every_level"], _ = _timed(lambda ck: services.gaps(store, ck[0], ck[1], limit=50),
+                                          [(sc, k) for sc in every_level for k in services.GAP_KINDS], warmup=1)
+    g["coverage_every_level"], _ = _timed(lambda sc: services.coverage(store, sc), every_level * 4, warmup=1)
+    g["org_downstream"], _ = _timed(lambda o: services.org_downstream(store, o), s["every_org"])
+    if not live_baseline:
+        return _named_and_pandas(store, ledger, res, s, n, quick=quick, named_repeat=named_repeat,
+                                 pandas_baseline=pandas_baseline, chains=chains)
     # the same questions asked of the live queries (what was served before the derived index, issue 15)
+    g["org_downstream_live"], _ = _timed(lambda o: services.org_downstream(store, o, live=True),
+                                         s["every_org"][:40])
+    g["pairing_live"], _ = _timed(lambda v: services.pairings(store, v, live=True), s["villages"][: n["pairing"][0]])
     g["chain_live"], _ = _timed(lambda h: services.household_chains(store, h, live=True),
                                 s["households"][: n["chain"][0]])
     for level, key in (("village", "villages"), ("town", "towns"), ("county", "counties"), ("province", "province")):
@@ -277,10 +295,22 @@ def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, name
                                                 s[key][: n[f"coverage_{level}"][0]], warmup=1)
     g["gap_page_live"], _ = _timed(lambda ck: services.gaps(store, ck[0], ck[1], limit=50, live=True), pages,
                                    warmup=1)
+    return _named_and_pandas(store, ledger, res, s, n, quick=quick, named_repeat=named_repeat,
+                             pandas_baseline=pandas_baseline, chains=chains)
+
+
+def _named_and_pandas(store: Any, ledger: Path, res: dict[str, Any], s: dict[str, Any], n: dict[str, Any], *,
+                      quick: bool, named_repeat: int, pandas_baseline: bool, chains: list[Any]) -> dict[str, Any]:
+    from partychain import cypher
+    from partychain.storage import derived
+
+    g = res["graph"]
     print("  graph: " + ", ".join(f"{k} p50 {v['p50_ms']:,.1f} ms" for k, v in g.items() if isinstance(v, dict)),
           flush=True)
     # every named query of the catalog, on sample parameters
     for name in cypher.names():
+        if name in (derived.CHAIN_QUERY, derived.DRIVEN_QUERY, derived.DOWNSTREAM_QUERY, derived.PAIRING_QUERY):
+            continue  # every link of the whole graph: run once per load by the derivation, timed with it
         q = cypher.get(name)
         times = []
         for i in range(named_repeat):
@@ -304,7 +334,7 @@ def run(store: Any, ledger: Path, *, quick: bool = False, seed: int = 2021, name
     p["load_peak_rss_growth_mb"] = max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
     warm = 1
     if len(answers.t["households"]) > 1_000_000:  # a province: a pandas coverage answer takes a minute or more
-        n = {k: (g, min(pn, PROVINCE_PANDAS[k])) for k, (g, pn) in n.items()}
+        n = {k: (g, min(pn, PROVINCE_PANDAS.get(k, 0))) for k, (g, pn) in n.items()}
         p["samples_capped"], warm = True, 0
     p["chain"], pchains = _timed(answers.chain, s["households"][: n["chain"][1]], warmup=1)
     for level, key in (("village", "villages"), ("town", "towns"), ("county", "counties"), ("province", "province")):

@@ -1,8 +1,8 @@
 // Every link the leadership chains of all households are made of, one row per link, with the hops
-// of list_household_chain_links (which lists the links of one household): the load derives the
-// chain index of every dataset version from it (partychain.storage.derived), and
+// of list_household_chain_links (which lists the links of one household) but its first, 'member'
+// (a member driving a household), which list_driven_households lists member by member: the load
+// derives the chain index of every dataset version from both (partychain.storage.derived), and
 // partychain.services.household_chains assembles a household's chains from the links it reaches:
-//   hop 'member'           a = member, b = household it drives (DRIVES)
 //   hop 'base'             a = member, b = base linked to it (LINKS)
 //   hop 'owner'            a = base, b = cooperative or company that built it (BUILDS)
 //   hop 'org'              a = owner, b = party organization that runs it (RUNS) or leads it (LEADS)
@@ -15,9 +15,6 @@
 // params: none
 // columns: hop (string, above), a, b (strings: the link's two ends)
 // example:
-MATCH (h:Household)<-[:DRIVES]-(m:PartyMember)
-RETURN 'member' AS hop, m.id AS a, h.id AS b
-UNION ALL
 MATCH (m:PartyMember)<-[:LINKS]-(b:Base)
 RETURN 'base' AS hop, m.id AS a, b.id AS b
 UNION ALL

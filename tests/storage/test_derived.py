@@ -19,6 +19,7 @@ from partychain.storage.embedded import EmbeddedStore
 from partychain.testing import mini_ledger_path
 
 UNKNOWN = ["53", "5201", "520699", "520628999", "520699999999"]  # well-formed scopes the samples do not hold
+ORG_LABELS = "CountyCommittee|TownCommittee|JointCommittee|GeneralBranch|Branch|PartyGroup"
 PAGE = 7  # small pages, so lists of a few records page too
 
 
@@ -28,6 +29,29 @@ def _scopes(store: GraphStore, *, villages: int) -> list[str]:
     towns = sorted({c[:9] for c in codes})
     step = max(1, len(codes) // villages)
     return ["52", "5206", *sorted({c[:6] for c in codes}), *towns, *codes[::step][:villages], *UNKNOWN]
+
+
+def _empty_scopes(store: GraphStore) -> list[str]:
+    """Divisions the graph holds where some part of the coverage is empty (a village without cooperatives, ...)."""
+    rows = store.run("MATCH (v:Village) WHERE NOT EXISTS { MATCH (:Cooperative)-[:LOCATED_IN]->(v) } "
+                     "RETURN v.code AS code ORDER BY code LIMIT 3").rows
+    return [c for (c,) in rows]
+
+
+def _orgs(store: GraphStore, n: int) -> list[str]:
+    """Every level of the organization tree: a spread of organizations, every root, the org ids a test names."""
+    every = sorted(o for (o,) in store.run(f"MATCH (o:{ORG_LABELS}) RETURN o.id AS id").rows)
+    roots = [o for (o,) in store.run(f"MATCH (o:{ORG_LABELS}) WHERE NOT EXISTS {{ MATCH (o)-[:UNDER]->() }} "
+                                     "RETURN o.id AS id").rows]
+    return sorted({*every[:: max(1, len(every) // n)], *roots})
+
+
+def _villages(store: GraphStore, n: int) -> list[str]:
+    """Villages in a pairing either way, a spread of the others."""
+    paired = {c for row in store.run("MATCH (s:Village)-[:PAIRED_WITH]->(w:Village) RETURN s.code, w.code").rows
+              for c in row}
+    every = sorted(c for (c,) in store.run("MATCH (v:Village) RETURN v.code AS code").rows)
+    return sorted({*every[:: max(1, len(every) // n)], *sorted(paired)[: n * 2]})
 
 
 def _households(store: GraphStore, n: int) -> list[str]:
@@ -54,11 +78,15 @@ def _all_pages(store: GraphStore, scope: str, kind: str, *, live: bool, pages: i
 
 
 def assert_parity(store: GraphStore, *, villages: int, households: int, pages: int) -> None:
-    """Derived answers == live queries: coverage and village parts on every scope level, gap lists page by page
-    (cursors interchangeable), household chains."""
+    """Derived answers == live queries: coverage and village parts on every scope level (province, prefecture,
+    county, town, village, divisions with empty parts, unknown ones), gap lists page by page (cursors
+    interchangeable), household chains, organizations' downstream counts, villages' pairings."""
     with store.pinned() as g:
         assert g.derived() is not None
-        scopes = _scopes(g, villages=villages)
+        scopes = [*_scopes(g, villages=villages), *_empty_scopes(g)]
+        assert {len(s) for s in scopes} == {2, 4, 6, 9, 12}  # every level
+        assert any(m["total"] == 0 for s in scopes if s not in UNKNOWN
+                   for m in services.coverage(g, s, live=True).values())  # a division held, with an empty part
         for scope in scopes:
             assert services.coverage(g, scope) == services.coverage(g, scope, live=True), scope
             got = scorecards.village_parts(g, scope)
@@ -77,6 +105,39 @@ def assert_parity(store: GraphStore, *, villages: int, households: int, pages: i
         for bad in ("NO-SUCH-HOUSEHOLD", "HH-520699-000001"):
             with pytest.raises(NotFound):
                 services.household_chains(g, bad)
+        orgs = _orgs(g, households)
+        assert any(services.org_downstream(g, o, live=True)["counts"]["households"] for o in orgs)
+        for o in orgs:
+            assert services.org_downstream(g, o) == services.org_downstream(g, o, live=True), o
+        paired = _villages(g, villages)
+        assert any(services.pairings(g, v, live=True)["as_weak"] for v in paired)
+        for v in paired:
+            assert services.pairings(g, v) == services.pairings(g, v, live=True), v
+        for live in (False, True):  # unknown ids: NotFound from either
+            with pytest.raises(NotFound):
+                services.org_downstream(g, "NO-SUCH-ORG", live=live)
+            for code in ("520699999999", "520628101999"):
+                with pytest.raises(NotFound):
+                    services.pairings(g, code, live=live)
+
+
+def test_downstream_counts_count_what_two_paths_reach_once() -> None:
+    """A household driven by two members under two branches of one joint committee counts once for the committee
+    and once for each branch; organizations reach nothing through a general branch's own RUNS (not counted)."""
+    links = [("org", o, "") for o in ("JC", "GB", "B1", "B2")] + [
+        ("under", "GB", "JC"), ("under", "B1", "GB"), ("under", "B2", "GB"),
+        ("cooperative", "B1", "C1"), ("cooperative", "B2", "C2"), ("company", "B2", "P1"), ("unit", "B2", "P1"),
+        ("poor", "H1", "")]
+    chain = [("owner", "S1", "C1"), ("owner", "S2", "C2"), ("owner", "S3", "P1"), ("owner", "S4", "X"),
+             ("base", "M1", "S1"), ("base", "M2", "S2"), ("base", "M2", "S3"), ("base", "M3", "S4")]
+    driven = [("H1", "M1"), ("H1", "M2"), ("H2", "M2"), ("H3", "M3")]
+    got = {row[0]: dict(zip(derived.DOWNSTREAM_COUNTS, row[1:], strict=True))
+           for row in derived.downstream_counts(links, chain, driven)}
+    assert got["JC"] == {"orgs": 3, "cooperatives": 2, "companies": 1, "bases": 3, "members": 2, "households": 2,
+                         "poor_households": 1}
+    assert got["B1"] == {"orgs": 0, "cooperatives": 1, "companies": 0, "bases": 1, "members": 1, "households": 1,
+                         "poor_households": 1}
+    assert got["B2"]["households"] == 2 and got["B2"]["bases"] == 2 and got["GB"]["orgs"] == 2
 
 
 def test_the_derived_index_answers_as_the_live_queries_on_the_mini_ledger(mini_graph: EmbeddedStore) -> None:

@@ -41,7 +41,7 @@ def household_chains(store: GraphStore, household_id: str, *, live: bool = False
     index = None if live else store.derived()
     links = (index.chain_links(household_id) if index is not None
              else store.named("list_household_chain_links", household_id=household_id).rows)
-    if not links and not store.named("get_household", household_id=household_id).rows:
+    if not links and not int(store.named("check_household", household_id=household_id).rows[0][0]):
         raise NotFound(f"no household {household_id!r}")
     rows = [dict(zip(CHAIN_COLUMNS, chain, strict=True)) for chain in assemble_chains(links)]
     return sorted(rows, key=lambda r: null_last(r.values()))

@@ -15,8 +15,9 @@ from .pages import page
 from .scopes import one, validate_id, validate_scope, validate_village_code
 
 
-def pairings(store: GraphStore, village_code: str) -> dict[str, Any]:
-    """A village's pairings (强村带弱村) both ways (query ``list_village_pairings``).
+def pairings(store: GraphStore, village_code: str, *, live: bool = False) -> dict[str, Any]:
+    """A village's pairings (强村带弱村) both ways: those the load derived (:meth:`GraphStore.derived`); with
+    ``live``, or on a store without a derived index, the query ``list_village_pairings`` (the reference).
 
     ``{"village": code, "as_strong": [...], "as_weak": [...]}``, each partner
     ``{"code", "name", "since", "kind"}`` in code order: ``as_strong`` lists the weak
@@ -28,10 +29,17 @@ def pairings(store: GraphStore, village_code: str) -> dict[str, Any]:
     ([], [{'code': '520628101001', 'name': '甲村', 'since': 2018, 'kind': 'strong_weak'}])
     """
     validate_village_code(village_code)
-    if not store.named("get_division", code=village_code).rows:
+    index = None if live else store.derived()
+    if index is not None:
+        rows = index.pairings(village_code)
+    elif store.named("get_division", code=village_code).rows:
+        rows = store.named("list_village_pairings", village_code=village_code).records()
+    else:
+        rows = None
+    if rows is None:
         raise NotFound(f"no village {village_code} in the graph")
     out: dict[str, Any] = {"village": village_code, "as_strong": [], "as_weak": []}
-    for r in store.named("list_village_pairings", village_code=village_code).records():
+    for r in rows:
         out[r["role"]].append({"code": r["code"], "name": r["name"], "since": r["since"], "kind": r["kind"]})
     for role in ("as_strong", "as_weak"):
         out[role].sort(key=lambda x: x["code"])
