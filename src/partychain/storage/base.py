@@ -263,8 +263,13 @@ class RowBudget:
         return out
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def normalize_value(v: Any) -> Any:
     """Engine values → plain Python: Decimal sums → int/float, dates → ISO, nodes → property dicts."""
+    if v is None or type(v) in _PLAIN:  # most values: returned before the isinstance checks
+        return v
     if isinstance(v, decimal.Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     if isinstance(v, dt.datetime | dt.date):
