@@ -77,6 +77,13 @@ def _all_pages(store: GraphStore, scope: str, kind: str, *, live: bool, pages: i
     return items, total
 
 
+def _scope_answer(store: GraphStore, scope: str, *, live: bool) -> tuple[str, Any]:
+    try:
+        return "division", services.check_scope(store, scope, live=live)
+    except NotFound as e:
+        return "not found", str(e)
+
+
 def assert_parity(store: GraphStore, *, villages: int, households: int, pages: int) -> None:
     """Derived answers == live queries: coverage and village parts on every scope level (province, prefecture,
     county, town, village, divisions with empty parts, unknown ones), gap lists page by page (cursors
@@ -87,6 +94,9 @@ def assert_parity(store: GraphStore, *, villages: int, households: int, pages: i
         assert {len(s) for s in scopes} == {2, 4, 6, 9, 12}  # every level
         assert any(m["total"] == 0 for s in scopes if s not in UNKNOWN
                    for m in services.coverage(g, s, live=True).values())  # a division held, with an empty part
+        for scope in [*scopes, *(v[:9] for v in _villages(g, villages))]:  # the divisions a scope names
+            assert _scope_answer(g, scope, live=False) == _scope_answer(g, scope, live=True), scope
+        assert {_scope_answer(g, s, live=False)[0] for s in scopes} == {"division", "not found"}
         for scope in scopes:
             assert services.coverage(g, scope) == services.coverage(g, scope, live=True), scope
             got = scorecards.village_parts(g, scope)

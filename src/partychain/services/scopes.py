@@ -65,8 +65,12 @@ def one(store: GraphStore, query: str, what: str, **params: Any) -> dict[str, An
     return rows[0]
 
 
-def check_scope(store: GraphStore, scope: str) -> dict[str, Any]:
+def check_scope(store: GraphStore, scope: str, *, live: bool = False) -> dict[str, Any]:
     """The division a scope code names: ``{"code", "name", "level", "kind"}``.
+
+    Answered from the derived index of the graph version (:meth:`DerivedIndex.division
+    <partychain.storage.derived.DerivedIndex.division>`: no query per request); with ``live``, or on a
+    store without one, by the queries ``get_division`` and ``count_divisions_in_scope``.
 
     :class:`InvalidArgument` for a malformed code, :class:`NotFound` for one the graph does
     not hold.  A province or prefecture prefix ('52', '5206') is known when some county,
@@ -84,12 +88,20 @@ def check_scope(store: GraphStore, scope: str) -> dict[str, Any]:
     """
     validate_scope(scope)
     level = LEVEL_OF_LENGTH[len(scope)]
+    index = None if live else store.derived()
     if level in ("province", "prefecture"):
-        counts = store.named("count_divisions_in_scope", scope=scope).records()[0]
-        if not any(counts.values()):
+        if index is not None:
+            known = index.has_divisions_under(scope)
+        else:
+            known = any(store.named("count_divisions_in_scope", scope=scope).records()[0].values())
+        if not known:
             raise NotFound(f"no division under {scope} in the graph")
         return {"code": scope, "name": None, "level": level, "kind": None}
-    rows = store.named("get_division", code=scope).records()
-    if not rows:
+    if index is not None:
+        found = index.division(scope)
+    else:
+        rows = store.named("get_division", code=scope).records()
+        found = dict(rows[0]) if rows else None
+    if found is None:
         raise NotFound(f"no division {scope} in the graph")
-    return dict(rows[0])
+    return found

@@ -63,7 +63,7 @@ from .result import QueryResult
 log = logging.getLogger(__name__)
 
 FILE = "derived.sqlite"
-FORMAT = 2
+FORMAT = 3
 """The layout of the file; an index of another layout is derived again."""
 
 SCOPE_LENGTHS = (2, 4, 6, 9, 12)
@@ -74,6 +74,7 @@ CHAIN_QUERY = "list_chain_links"
 DRIVEN_QUERY = "list_driven_households"
 DOWNSTREAM_QUERY = "list_org_downstream_links"
 PAIRING_QUERY = "list_pairings_by_village"
+DIVISION_QUERY = "list_divisions"
 DOWNSTREAM_COUNTS: tuple[str, ...] = ("orgs", "cooperatives", "companies", "bases", "members", "households",
                                       "poor_households")
 """The columns of ``count_org_downstream``, in its order."""
@@ -115,6 +116,7 @@ CREATE TABLE org_counts (org TEXT PRIMARY KEY, orgs INTEGER NOT NULL, cooperativ
                          companies INTEGER NOT NULL, bases INTEGER NOT NULL, members INTEGER NOT NULL,
                          households INTEGER NOT NULL, poor_households INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE villages (code TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE divisions (code TEXT PRIMARY KEY, name TEXT, level TEXT, kind TEXT) WITHOUT ROWID;
 CREATE TABLE pairings (village_code TEXT NOT NULL, role TEXT NOT NULL, code TEXT NOT NULL, name TEXT,
                        since INTEGER, kind TEXT);
 """
@@ -172,6 +174,9 @@ def write_derived(path: Path, run: Runner, *, dialect: str, version: str) -> dic
         conn.executemany("INSERT INTO villages VALUES (?)", [(v,) for v in villages])
         conn.executemany("INSERT INTO pairings VALUES (?, ?, ?, ?, ?, ?)", pairings)
         counts["villages"], counts["pairings"] = len(villages), len(pairings)
+        divisions = [tuple(r) for r in _named(run, dialect, DIVISION_QUERY).rows]
+        conn.executemany("INSERT INTO divisions VALUES (?, ?, ?, ?)", divisions)
+        counts["divisions"] = len(divisions)
         counts["gaps"] = 0
         gaps: dict[str, list[dict[str, Any]]] = {}
         for kind in GAP_KINDS:
@@ -414,6 +419,9 @@ class DerivedIndex:
                                           conn.execute("SELECT kind, village_code, n FROM gap_counts"))
             self._gap_sizes: dict[str, int] = {str(k): int(n) for k, n in conn.execute(
                 "SELECT kind, count(*) FROM gaps GROUP BY kind")}
+            self._divisions: dict[str, tuple[Any, ...]] = {
+                str(r[0]): tuple(r) for r in conn.execute("SELECT code, name, level, kind FROM divisions")}
+            self._division_codes = sorted(self._divisions)
         except sqlite3.Error as e:
             self.close()
             raise DerivedIndexUnavailable(f"cannot read the derived index {self.path}: {e}") from e
@@ -509,6 +517,29 @@ class DerivedIndex:
         row = self._conn().execute(f"SELECT {', '.join(DOWNSTREAM_COUNTS)} FROM org_counts WHERE org = ?",
                                    (org_id,)).fetchone()
         return None if row is None else dict(zip(DOWNSTREAM_COUNTS, row, strict=True))
+
+    def division(self, code: str) -> dict[str, Any] | None:
+        """The row of ``get_division`` for a county, town or village code (``None``: the graph holds none).
+
+        >>> from partychain.testing import mini_store
+        >>> with mini_store().pinned() as g:
+        ...     g.derived().division("520628101"), g.derived().division("520628999")
+        ({'code': '520628101', 'name': '盘石镇', 'level': 'town', 'kind': 'town'}, None)
+        """
+        row = self._divisions.get(code)
+        return None if row is None else dict(zip(("code", "name", "level", "kind"), row, strict=True))
+
+    def has_divisions_under(self, prefix: str) -> bool:
+        """Whether some county, town or village code starts with ``prefix`` (``count_divisions_in_scope`` > 0).
+
+        >>> from partychain.testing import mini_store
+        >>> with mini_store().pinned() as g:
+        ...     g.derived().has_divisions_under("52"), g.derived().has_divisions_under("53")
+        (True, False)
+        """
+        codes = self._division_codes
+        i = bisect.bisect_left(codes, prefix)
+        return i < len(codes) and codes[i].startswith(prefix)
 
     def pairings(self, village_code: str) -> list[dict[str, Any]] | None:
         """The rows of ``list_village_pairings`` for one village (``None``: no such village), by role and code.
