@@ -12,12 +12,14 @@ settings and for ``partychain`` subprocesses); other tests never see them.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -99,6 +101,20 @@ def _one_worker_per_server(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("neo4j"))
         elif item.path.parent.name == "browser":
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def cypher_lint_harness() -> ModuleType:
+    """tests/cypher's harness of Neo4j's Cypher linter (its conftest, loaded by path), with the linter installed
+    (from the lock file, one installer at a time across workers): for tests outside tests/cypher."""
+    spec = importlib.util.spec_from_file_location("_partychain_cypher_lint_harness",
+                                                  Path(__file__).parent / "cypher" / "conftest.py")
+    assert spec and spec.loader
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    if harness._needs_install():
+        harness._install(harness._require("npm"))
+    return harness
 
 
 @pytest.fixture

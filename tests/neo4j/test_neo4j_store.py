@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 import math
 import os
@@ -119,21 +118,8 @@ def test_statements_refuse_identifiers_outside_the_model(call: Any) -> None:
         call()
 
 
-def _lint_harness() -> ModuleType:
-    """tests/cypher's linter harness (its conftest), loaded by path as tests/queries/test_examples.py does."""
-    spec = importlib.util.spec_from_file_location("_partychain_cypher_lint_harness_neo4j",
-                                                  LINT_DIR.parents[1] / "tests" / "cypher" / "conftest.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_generated_statements_pass_neo4j_linter() -> None:
-    harness = _lint_harness()  # installs the linter when missing (one installer at a time across workers)
-    node, lint = harness._require("node"), LINT_DIR / "lint.mjs"
-    if harness._needs_install():
-        harness._install(harness._require("npm"))
+def test_generated_statements_pass_neo4j_linter(cypher_lint_harness: ModuleType) -> None:
+    node, lint = cypher_lint_harness._require("node"), LINT_DIR / "lint.mjs"
     queries = dict(write_statements())
     queries.update({f"existing {label}": existing_statement(label) for label in NODES})
     queries.update({"delete by id": DELETE_BY_ID, "delete relationships": DELETE_RELATIONSHIPS,

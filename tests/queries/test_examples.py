@@ -3,7 +3,6 @@ rows, and passes Neo4j's Cypher 5 linter (the harness of tests/cypher)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -29,15 +28,6 @@ def examples() -> list[tuple[str, str]]:
 EXAMPLES = examples()
 
 
-def _lint_harness() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_partychain_cypher_lint_harness",
-                                                  ROOT / "tests" / "cypher" / "conftest.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_page_has_examples() -> None:
     assert len(EXAMPLES) >= 10
 
@@ -49,17 +39,12 @@ def test_example_runs_and_returns_rows(mini_graph, where: str, query: str) -> No
 
 
 @pytest.fixture(scope="module")
-def lint_results() -> dict[str, list]:
-    harness = _lint_harness()
-    node = harness._require("node")
-    npm = harness._require("npm")
-    if harness._needs_install():
-        harness._install(npm)
-    return harness.make_linter(node)(dict(EXAMPLES), linter_schema())
+def lint_results(cypher_lint_harness: ModuleType) -> dict[str, list]:
+    node = cypher_lint_harness._require("node")
+    return cypher_lint_harness.make_linter(node)(dict(EXAMPLES), linter_schema())
 
 
 @pytest.mark.parametrize(("where", "query"), EXAMPLES, ids=[w for w, _ in EXAMPLES])
-def test_example_passes_neo4j_linter(lint_results, where: str, query: str) -> None:
-    harness = _lint_harness()
+def test_example_passes_neo4j_linter(lint_results, cypher_lint_harness: ModuleType, where: str, query: str) -> None:
     diagnostics = lint_results[where]
-    assert not diagnostics, harness._format_diagnostics(query, diagnostics, f"docs/{where}")
+    assert not diagnostics, cypher_lint_harness._format_diagnostics(query, diagnostics, f"docs/{where}")
