@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from partychain import services
-from partychain.errors import DerivedIndexUnavailable, NotFound
+from partychain.errors import DerivedIndexUnavailable, NotFound, PartychainError
 from partychain.loaders import check_ledger
 from partychain.services import scorecards
 from partychain.storage import derived
@@ -166,6 +166,23 @@ def test_neo4j_the_derived_index_answers_as_the_live_queries_on_the_mini_ledger(
 @pytest.mark.neo4j
 def test_neo4j_the_derived_index_answers_as_the_live_queries_on_the_songtao_sample(neo4j_songtao: Any) -> None:
     assert_parity(neo4j_songtao, villages=12, households=60, pages=3)
+
+
+HOSTILE_SCOPES = ["", "5", "000000", "999999999999", "５２０６２８", "52062810100１", "520628\n", "52%", "52' OR 1=1",
+                  "5206281010011", " 520628", None, 52, ["52"]]
+
+
+@pytest.mark.parametrize("scope", HOSTILE_SCOPES, ids=repr)
+def test_a_hostile_scope_gets_the_same_refusal_from_the_index_as_from_the_live_queries(
+        mini_graph: EmbeddedStore, scope: Any) -> None:
+    answers = []
+    for live in (False, True):
+        try:
+            answers.append(services.check_scope(mini_graph, scope, live=live))
+        except PartychainError as e:
+            answers.append((type(e).__name__, str(e)))
+    assert answers[0] == answers[1]
+    assert isinstance(answers[0], tuple)  # refused: not a division code, or none the graph holds
 
 
 def test_every_gap_list_is_derived() -> None:
