@@ -14,6 +14,8 @@ import re
 from importlib.resources import files
 from typing import Any
 
+from partychain.errors import QueryCatalogError
+
 from . import NamedQuery, get, names
 
 MARKER = re.compile(r"^<!-- queries: (.*?) -->$", re.M)
@@ -94,5 +96,6 @@ def render(store: Any) -> str:
     missing = sorted(set(names()) - set(placed))
     unknown = sorted(set(placed) - set(names()))
     if missing or unknown:
-        raise ValueError(f"queries.md.in places no section for {missing} and sections for unknown {unknown}")
+        raise QueryCatalogError(f"cypher/queries.md.in places no section for {missing} and sections for unknown {unknown}: "
+                                "add each catalog query to one <!-- queries: ... --> marker")
     return page.rstrip("\n") + "\n"

@@ -42,3 +42,13 @@ def test_querydoc_check_fails_on_a_stale_page(tmp_path: Path) -> None:
     assert runner.invoke(app, ["querydoc", "--out", str(PAGE), "--check"]).exit_code == 0
     bad = runner.invoke(app, ["querydoc", "--out", str(stale), "--check"])
     assert bad.exit_code == 1 and "stale" in bad.output
+
+
+def test_querydoc_names_a_query_the_template_does_not_place(monkeypatch, tmp_path: Path) -> None:
+    from partychain.cypher import page
+
+    monkeypatch.setattr(page, "names", lambda: [*cypher.names(), "list_nowhere"])
+    res = CliRunner().invoke(app, ["querydoc", "--out", str(tmp_path / "queries.md")])
+    assert res.exit_code == 2, res.output
+    assert "list_nowhere" in res.output and "queries.md.in" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "queries.md").exists()
