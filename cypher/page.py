@@ -96,6 +96,6 @@ def render(store: Any) -> str:
     missing = sorted(set(names()) - set(placed))
     unknown = sorted(set(placed) - set(names()))
     if missing or unknown:
-        raise QueryCatalogError(f"cypher/queries.md.in places no section for {missing} and sections for unknown {unknown}: "
-                                "add each catalog query to one <!-- queries: ... --> marker")
+        raise QueryCatalogError(f"cypher/queries.md.in places no section for {missing} and sections for "
+                                f"unknown {unknown}: add each catalog query to one <!-- queries: ... --> marker")
     return page.rstrip("\n") + "\n"
