@@ -8,10 +8,15 @@ password, when ``java`` and ``mvn`` are on the PATH, and stops it at the end.  W
 Neo4j tests skip, or fail when ``PARTYCHAIN_REQUIRE_NEO4J=1`` (``.ci/run`` sets it).  While a
 ``neo4j`` test runs, the environment holds the server's URI and password (for code that reads the
 settings and for ``partychain`` subprocesses); other tests never see them.
+
+The Songtao ledgers and their embedded graphs are built once per run, not once per xdist worker: the first
+worker to ask builds them under a file lock (:func:`_built_once`), every worker then opens them read-only.
+Tests only read them (a test that changes a ledger or a graph copies it first).
 """
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import secrets
@@ -138,14 +143,42 @@ def mini_graph(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     return store
 
 
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``ROOT/name``, built by ``build(ROOT/name)`` once per test run: ``ROOT`` is the directory the xdist
+    workers share (the parent of each worker's base temp; a run without workers has its own), the first
+    worker to get there builds under an exclusive lock while the others wait, and a marker beside the
+    directory (not in it) says the build finished, so a build that failed is done again, from scratch."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target, done = root / name, root / f"{name}.built"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            build(target)
+            done.touch()
+    return target
+
+
+def _loaded(ledgers: list[tuple[Path, str]]) -> Callable[[Path], None]:
+    """A build for :func:`_built_once`: an embedded graph at ``DIR/graph`` holding ``ledgers`` (path, source)
+    loaded in order, closed (the workers open it afresh)."""
+    def build(target: Path) -> None:
+        store = EmbeddedStore(target / "graph")
+        try:
+            for path, source in ledgers:
+                store.load(check_ledger(path), source=source)
+        finally:
+            store.close()
+    return build
+
+
 @pytest.fixture(scope="session")
 def songtao_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Songtao sample ledger (seed 2021), generated once per test session."""
+    """The Songtao sample ledger (seed 2021), generated once per test run."""
     from partychain.sample import generate_songtao
 
-    out = tmp_path_factory.mktemp("songtao") / "ledger"
-    generate_songtao(out, seed=2021)
-    return out
+    return _built_once(tmp_path_factory, "songtao", lambda d: generate_songtao(d / "ledger", seed=2021)) / "ledger"
 
 
 @pytest.fixture(scope="session")
@@ -158,25 +191,21 @@ def songtao_years_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Songtao sample's history: ``ROOT/2019``, ``ROOT/2020``, ``ROOT/2021`` (the last one the sample)."""
     from partychain.sample.history import generate_songtao_years
 
-    root = tmp_path_factory.mktemp("songtao-years")
-    generate_songtao_years(root, [2019, 2020, 2021], seed=2021)
-    return root
+    return _built_once(tmp_path_factory, "songtao-years",
+                       lambda d: generate_songtao_years(d, [2019, 2020, 2021], seed=2021))
 
 
 @pytest.fixture(scope="session")
 def songtao_years_graph(songtao_years_path: Path, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     """The three Songtao years loaded side by side (2021 the default)."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("songtao-years-graph") / "graph")
-    for year in (2019, 2020, 2021):
-        store.load(check_ledger(songtao_years_path / str(year)), source=f"songtao {year}")
-    return store
+    years = [(songtao_years_path / str(y), f"songtao {y}") for y in (2019, 2020, 2021)]
+    return EmbeddedStore(_built_once(tmp_path_factory, "songtao-years-graph", _loaded(years)) / "graph")
 
 
 @pytest.fixture(scope="session")
 def songtao_graph(songtao_path: Path, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path_factory.mktemp("songtao-graph") / "graph")
-    store.load(check_ledger(songtao_path), source=str(songtao_path))
-    return store
+    return EmbeddedStore(_built_once(tmp_path_factory, "songtao-graph",
+                                     _loaded([(songtao_path, str(songtao_path))])) / "graph")
 
 
 @pytest.fixture

@@ -108,31 +108,33 @@ class Year:
                "poor_chain_complete", "poor_chain_joint_committee", "bases_linked", "members_driving")
 
     def _coverage_by_village(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """Per village (any village a cooperative, household, member or base names), covered and total per metric."""
         if not hasattr(self, "_by_village"):
-            self._by_village: dict[str, dict[str, tuple[int, int]]] = {}
-            groups = {t: dict(tuple(self.t[t].groupby("village_code")))
-                      for t in ("cooperatives", "households", "members", "bases")}
-            empty = {t: self.t[t].iloc[0:0] for t in groups}
-            for v in sorted({v for g in groups.values() for v in g}):
-                coops, hh, members, bases = (groups[t].get(v, empty[t])
-                                             for t in ("cooperatives", "households", "members", "bases"))
-                self._by_village[v] = self._counts(coops, hh, members, bases)
+            coops, hh, members, bases = (self.t[t] for t in ("cooperatives", "households", "members", "bases"))
+            demo, poor = coops["demo_point"] == "true", hh["poor"] == "true"
+            party = coops["id"].isin(self.coops_party)
+            driven = hh["id"].map(lambda h: bool(self.drivers.get(h)))
+            tallies = {
+                "cooperative_party_org": _tally(coops, party),
+                "demo_point_party_org": _tally(coops[demo], party[demo]),
+                "households_driven": _tally(hh, driven),
+                "poor_households_driven": _tally(hh[poor], driven[poor]),
+                "poor_chain_complete": _tally(hh[poor], hh.loc[poor, "id"].isin(self.complete)),
+                "poor_chain_joint_committee": _tally(hh[poor], hh.loc[poor, "id"].isin(self.complete_jc)),
+                "bases_linked": _tally(bases, bases["id"].isin(self.linked_bases)),
+                "members_driving": _tally(members, members["id"].map(lambda m: bool(self.load.get(m)))),
+            }
+            villages = sorted({v for t in (coops, hh, members, bases) for v in t["village_code"]})
+            self._by_village: dict[str, dict[str, tuple[int, int]]] = {
+                v: {m: tallies[m].get(v, (0, 0)) for m in self.METRICS} for v in villages}
         return self._by_village
 
-    def _counts(self, coops: pd.DataFrame, hh: pd.DataFrame, members: pd.DataFrame,
-                bases: pd.DataFrame) -> dict[str, tuple[int, int]]:
-        demos = coops[coops["demo_point"] == "true"]
-        poor = hh[hh["poor"] == "true"]
-        return {
-            "cooperative_party_org": (int(coops["id"].isin(self.coops_party).sum()), len(coops)),
-            "demo_point_party_org": (int(demos["id"].isin(self.coops_party).sum()), len(demos)),
-            "households_driven": (sum(1 for h in hh["id"] if self.drivers.get(h)), len(hh)),
-            "poor_households_driven": (sum(1 for h in poor["id"] if self.drivers.get(h)), len(poor)),
-            "poor_chain_complete": (len(set(poor["id"]) & self.complete), len(poor)),
-            "poor_chain_joint_committee": (len(set(poor["id"]) & self.complete_jc), len(poor)),
-            "bases_linked": (len(set(bases["id"]) & self.linked_bases), len(bases)),
-            "members_driving": (sum(1 for m in members["id"] if self.load.get(m)), len(members)),
-        }
+
+def _tally(rows: pd.DataFrame, covered: pd.Series) -> dict[str, tuple[int, int]]:
+    """Per village of ``rows``: (rows where ``covered`` holds, rows)."""
+    frame = pd.DataFrame({"village": rows["village_code"].to_numpy(), "covered": covered.to_numpy(dtype=bool)})
+    by = frame.groupby("village")["covered"].agg(["sum", "size"])
+    return {v: (int(c), int(n)) for v, c, n in zip(by.index, by["sum"], by["size"], strict=True)}
 
 
 def expected(a: Year, b: Year, scope: str) -> dict[str, Any]:
