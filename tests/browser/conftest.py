@@ -132,7 +132,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         assert res.returncode == 0, f"README first command, step {step!r}:\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
     log = work / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen(["bash", "-c", f"exec {steps[-1]} --port {port}"], cwd=work, env=env,
+        # setpriv (util-linux): SIGTERM to the server when this test process ends, even SIGKILLed (Linux's
+        # PR_SET_PDEATHSIG), so a killed run leaves no server holding the port
+        guard = "setpriv --pdeathsig TERM -- " if shutil.which("setpriv") else ""
+        proc = subprocess.Popen(["bash", "-c", f"exec {guard}{steps[-1]} --port {port}"], cwd=work, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         link = _wait(proc, log, port)
