@@ -152,7 +152,7 @@ def _password(password: str | None) -> str:
 
 
 def start(data: Path, *, port: int = 7687, host: str = "127.0.0.1", password: str | None = None,
-          heap: str = "1g", pagecache: str = "512m", tx_timeout: str = "60s", wait_s: float = 300.0,
+          heap: str = "3g", pagecache: str = "512m", tx_timeout: str = "60s", wait_s: float = 300.0,
           exit_with: int | None = None, tool_dir: Path = TOOL_DIR) -> ServerInfo:
     """Start a server on ``data`` in the background and wait until its Bolt port answers.
 

@@ -21,7 +21,8 @@ DataOption = Annotated[Path, typer.Option("--data", help="the server's data dire
 def neo4j_start(
     data: DataOption,
     port: Annotated[int, typer.Option(help="Bolt port on the loopback interface (0: a free one)")] = 7687,
-    heap: Annotated[str, typer.Option(help="Java heap of the server (transactions live there)")] = "1g",
+    heap: Annotated[str, typer.Option(help="Java heap of the server (transactions live there; a county reload "
+                                           "takes 1.5 GB of it, see docs/neo4j.md)")] = "3g",
     pagecache: Annotated[str, typer.Option(help="page cache (the store files in memory)")] = "512m",
     tx_timeout: Annotated[str, typer.Option("--tx-timeout", help="time limit of a transaction that sets none "
                                                                  "(db.transaction.timeout)")] = "60s",
