@@ -108,3 +108,35 @@ def test_second_concurrent_load_is_refused(tmp_path: Path) -> None:
             EmbeddedStore(path).load(check_ledger(mini_ledger_path()), source="x")
     finally:
         os.close(fd)
+
+
+def test_columnar_reads_equal_row_reads(mini_graph: EmbeddedStore) -> None:
+    """The derivation reads answers through Arrow (``read_columns``); every catalog query with an example, and
+    answers holding nodes, relationships, dates, decimals, maps and lists, read the same as row by row."""
+    import os
+
+    import ladybug
+
+    from partychain import cypher
+    from partychain.cypher.page import example_of
+    from partychain.storage.ladybug_adapter import read_columns, read_result
+
+    db = ladybug.Database(str(Path(os.path.realpath(mini_graph.current_link)) / "graph.lbdb"), read_only=True)
+    conn = ladybug.Connection(db)
+    texts = [(cypher.get(n, "ladybug").text, example_of(cypher.get(n))) for n in cypher.names()]
+    texts += [("MATCH (o:Branch)-[r:RUNS]->(c:Cooperative) RETURN o, r, c, date('2021-04-08') AS d, "
+               "{a: c.id, b: [1, 2]} AS m, [c.id, o.id] AS l ORDER BY c.id", {}),
+              ("MATCH (m:Meeting) RETURN m.date AS date, m, sum(m.attendance * 1.5) AS s", {}),
+              ("MATCH (h:Household) RETURN h.id AS id, h.poor AS poor, 0.5 * 3 AS x ORDER BY id", {})]
+    checked = 0
+    for text, params in texts:
+        if params is None:
+            continue
+        by_rows = read_result(conn.execute(text, params))
+        by_columns = read_columns(conn.execute(text, params))
+        assert by_columns[0] == by_rows[0], text
+        assert sorted(map(repr, by_columns[1])) == sorted(map(repr, by_rows[1])), text
+        checked += 1
+    conn.close()
+    db.close()
+    assert checked >= 40

@@ -69,7 +69,7 @@ from .base import (
 )
 from .derived import FILE as DERIVED_FILE
 from .derived import DerivedIndex, open_derived, write_derived
-from .ladybug_adapter import engine_error, read_result
+from .ladybug_adapter import engine_error, read_columns, read_result
 from .personal import FILE as PERSONAL_FILE
 from .personal import PersonalStore
 from .sandbox import Limits, WorkerPool
@@ -544,7 +544,7 @@ class EmbeddedStore(GraphStore):
         try:
             def run(text: str, params: Mapping[str, Any]) -> QueryResult:
                 with _engine_errors():
-                    return _result(conn.execute(text, dict(params)))[0]
+                    return QueryResult(*read_columns(conn.execute(text, dict(params))))
 
             return write_derived(out, run, dialect=self.dialect, version=version)
         finally:
