@@ -52,8 +52,10 @@ from partychain.storage.neo4j import (
     cell,
     existing_statement,
     map_error,
+    node_page_statement,
     node_rows,
     node_statement,
+    relationship_page_statement,
     relationship_rows,
     relationship_statement,
     stray_statement,
@@ -124,6 +126,13 @@ def test_generated_statements_pass_neo4j_linter(cypher_lint_harness: ModuleType)
     queries.update({f"existing {label}": existing_statement(label) for label in NODES})
     queries.update({"delete by id": DELETE_BY_ID, "delete relationships": DELETE_RELATIONSHIPS,
                     "stray": stray_statement()})
+    # bulk-read pages: every label and relationship type once (the identifiers), each shape's first page once
+    queries.update({f"page {label}": node_page_statement(label, first=False) for label in NODES})
+    queries.update({f"page {rtype}": relationship_page_statement(rtype, *rel.ENDPOINTS[0], first=False)
+                    for rtype, rel in RELS.items()})
+    queries.update({"first node page": node_page_statement("Household", first=True),
+                    "first relationship page": relationship_page_statement("DRIVES", "PartyMember", "Household",
+                                                                           first=True)})
     schema = linter_schema()
     schema["labels"].append(DATASET_LABEL)
     proc = subprocess.run([node, str(lint)], check=False, cwd=LINT_DIR, capture_output=True, text=True, timeout=300,
