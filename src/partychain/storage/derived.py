@@ -217,6 +217,23 @@ def _query_gaps(run: Runner, dialect: str, kind: str) -> list[dict[str, Any]]:
             return items
 
 
+def _chain_maps(links: Iterable[tuple[str, str, str]]
+                ) -> tuple[set[str], dict[str, list[str]], dict[str, list[str]]]:
+    """The (hop, a, b) links of ``list_chain_links`` as maps: the owners a party organization runs or leads
+    (hop ``org``), each base's owners (``owner``) and each member's bases (``base``)."""
+    owners_run: set[str] = set()
+    owners_of: dict[str, list[str]] = {}
+    bases_of: dict[str, list[str]] = {}
+    for hop, a, b in links:
+        if hop == "org":
+            owners_run.add(a)
+        elif hop == "owner":
+            owners_of.setdefault(a, []).append(b)
+        elif hop == "base":
+            bases_of.setdefault(a, []).append(b)
+    return owners_run, owners_of, bases_of
+
+
 def chain_incomplete(not_driven: list[dict[str, Any]], poor: Mapping[str, str | None], villages: Mapping[str, str],
                      links: Iterable[tuple[str, str, str]],
                      poor_drivers: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
@@ -236,16 +253,7 @@ def chain_incomplete(not_driven: list[dict[str, Any]], poor: Mapping[str, str | 
     >>> [(i["id"], i["breaks_at"]) for i in out]
     [('H0', 'member'), ('H1', 'base'), ('H2', 'party_org')]
     """
-    owners_run: set[str] = set()
-    owners_of: dict[str, list[str]] = {}
-    bases_of: dict[str, list[str]] = {}
-    for hop, a, b in links:
-        if hop == "org":
-            owners_run.add(a)
-        elif hop == "owner":
-            owners_of.setdefault(a, []).append(b)
-        elif hop == "base":
-            bases_of.setdefault(a, []).append(b)
+    owners_run, owners_of, bases_of = _chain_maps(links)
     bases_run = {b for b, owners in owners_of.items() if any(o in owners_run for o in owners)}
     out = [{**item, "breaks_at": "member"} for item in not_driven]
     for h, members in poor_drivers.items():
@@ -327,13 +335,7 @@ def downstream_counts(org_links: Iterable[Sequence[Any]], chain_links: Iterable[
     count("cooperatives", coops.values())
     count("companies", reach(runners["company"]).values())
     units.update({u: union((s, units.get(u, frozenset()))) for u, s in coops.items()})
-    owners: dict[str, list[str]] = {}
-    bases_of: dict[str, list[str]] = {}
-    for hop, a, b in chain_links:
-        if hop == "owner":
-            owners.setdefault(a, []).append(b)
-        elif hop == "base":
-            bases_of.setdefault(a, []).append(b)
+    _, owners, bases_of = _chain_maps(chain_links)
     bases = {b: union(units[u] for u in us if u in units) for b, us in owners.items()}
     bases = {b: s for b, s in bases.items() if s}
     count("bases", bases.values())
