@@ -263,12 +263,12 @@ class RowBudget:
         return out
 
 
-_PLAIN = frozenset({str, int, float, bool})
+PLAIN_TYPES: frozenset[type] = frozenset({str, int, float, bool})
 
 
 def normalize_value(v: Any) -> Any:
     """Engine values → plain Python: Decimal sums → int/float, dates → ISO, nodes → property dicts."""
-    if v is None or type(v) in _PLAIN:  # most values: returned before the isinstance checks
+    if v is None or type(v) in PLAIN_TYPES:  # most values: returned before the isinstance checks
         return v
     if isinstance(v, decimal.Decimal):
         return int(v) if v == v.to_integral_value() else float(v)

@@ -115,6 +115,7 @@ from partychain.graph_model.properties import PropertySpec
 
 from . import guard
 from .base import (
+    PLAIN_TYPES,
     DatasetInfo,
     GraphStore,
     LoadTarget,
@@ -469,6 +470,8 @@ def _model_props(props: Mapping[str, Any], model: Any) -> dict[str, Any]:
 
 def to_python(v: Any) -> Any:
     """A driver value → plain Python, shaped like the embedded engine's results."""
+    if v is None or type(v) in PLAIN_TYPES:  # most values (strings, numbers): before the isinstance checks
+        return v
     if isinstance(v, NeoNode):
         label = next((lab for lab in v.labels if lab in NODES), None)
         item = _model_props(v, NODES.get(label) if label else None)
