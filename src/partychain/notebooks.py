@@ -7,8 +7,9 @@ The notebooks are committed with their outputs so that their tables and charts s
 They are run on the Songtao sample (``partychain sample songtao --years 2019-2021 --load``, seed 2021: the
 three ledger years side by side, which notebook 04 reads; the latest year is the sample itself, which the
 others read) in a fresh kernel, with the embedded engine, the inline backend of matplotlib (charts become
-PNG outputs) and a temporary folder for saved figures; the suite runs each one the same way and fails when its outputs
-no longer match the committed ones (``tests/notebooks``).
+PNG outputs) and a temporary folder for saved figures (``$PARTYCHAIN_FIGURES_DIR`` when set). The suite runs
+them with the README's command and fails when their outputs no longer match the committed ones
+(``tests/browser/test_readme.py``).
 
 What is compared is what a reader sees, not how the run went: per code cell, the printed text,
 each result's ``text/plain``, the cells of every HTML table (header and data cells, in order), and
@@ -34,6 +35,8 @@ from typing import Any
 from partychain.errors import ConfigError
 
 CELL_TIMEOUT_S = 600
+FIGURES_ENV = "PARTYCHAIN_FIGURES_DIR"
+"""Where the notebooks save their figures (the notebooks read it; ``main`` keeps it, else a temporary folder)."""
 
 _VOLATILE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\d{8}T\d{6,}Z-[0-9a-f]{6,}"), "<version>"),
@@ -139,7 +142,7 @@ def _short(outputs: list[tuple[str, Any]]) -> str:
 @contextlib.contextmanager
 def _environment(db: Path, figures: Path) -> Iterator[None]:
     """The environment the kernel inherits: the embedded graph at ``db``, no Neo4j, inline charts."""
-    set_to = {"PARTYCHAIN_DB": str(db), "PARTYCHAIN_ENGINE": "embedded", "PARTYCHAIN_FIGURES_DIR": str(figures),
+    set_to = {"PARTYCHAIN_DB": str(db), "PARTYCHAIN_ENGINE": "embedded", FIGURES_ENV: str(figures),
               "MPLBACKEND": "module://matplotlib_inline.backend_inline",
               "PYTHONHASHSEED": "0"}  # set and dict orders, hence community labels, the same in every run
     dropped = ("PARTYCHAIN_NEO4J_URI", "PARTYCHAIN_SCOPE")
@@ -157,11 +160,12 @@ def _environment(db: Path, figures: Path) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def execute(path: Path, *, db: Path, workdir: Path | None = None, timeout: int = CELL_TIMEOUT_S) -> Any:
+def execute(path: Path, *, db: Path, workdir: Path | None = None, figures: Path | None = None,
+            timeout: int = CELL_TIMEOUT_S) -> Any:
     """Run the notebook at ``path`` top to bottom in a fresh kernel on the graph at ``db``; the executed notebook.
 
-    Saved figures go to ``workdir/figures`` (a temporary folder by default); a failing cell raises
-    ``nbclient.exceptions.CellExecutionError`` with its traceback.
+    Saved figures go to ``figures``, else ``workdir/figures`` (``workdir`` is a temporary folder by default);
+    a failing cell raises ``nbclient.exceptions.CellExecutionError`` with its traceback.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -169,7 +173,7 @@ def execute(path: Path, *, db: Path, workdir: Path | None = None, timeout: int =
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="partychain-nb-") as tmp:
         work = Path(workdir) if workdir is not None else Path(tmp)
-        with _environment(Path(db), work / "figures"):
+        with _environment(Path(db), Path(figures) if figures is not None else work / "figures"):
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                     resources={"metadata": {"path": str(work)}})
             client.execute()
@@ -191,9 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise ConfigError("name the loaded Songtao sample: --db PATH or PARTYCHAIN_DB "
                           "(partychain sample songtao --out var/songtao --load --db var/graph)")
     paths = args.notebooks or sorted(Path("notebooks").glob("*.ipynb"))
+    figures = Path(os.environ[FIGURES_ENV]) if os.environ.get(FIGURES_ENV) else None
     stale = 0
     for path in paths:
-        fresh = execute(path, db=db)
+        fresh = execute(path, db=db, figures=figures)
         if args.check:
             problems = differences(nbformat.read(path, as_version=4), fresh)
             stale += bool(problems)

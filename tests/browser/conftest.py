@@ -85,11 +85,27 @@ class Served:
             if not cursor:
                 return items
 
-    def run(self, command: str, *, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-        """A README command in the scratch folder, with this server's port."""
+    def run(self, command: str, *, timeout: int = 600, **env: str) -> subprocess.CompletedProcess[str]:
+        """A README command in the scratch folder, with this server's port (and ``env`` added)."""
         command = command.replace("127.0.0.1:8000", f"127.0.0.1:{self.port}")
-        return subprocess.run(["bash", "-c", command], cwd=self.workdir, env=self.env, capture_output=True,
-                              text=True, timeout=timeout, check=False)
+        return subprocess.run(["bash", "-c", command], cwd=self.workdir, env={**self.env, **env},
+                              capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@dataclass
+class LaterRun:
+    """The README's later commands, run once in order against ``served``: each command and its result.
+
+    The notebooks save their figures to ``figures`` (``PARTYCHAIN_FIGURES_DIR``, which the notebooks command
+    keeps; without it they go to a temporary folder), so that their checks can read them.
+    """
+
+    served: Served
+    results: list[tuple[str, subprocess.CompletedProcess[str]]]
+    figures: Path
+
+    def notebooks(self) -> Path:
+        return self.served.workdir / "notebooks"
 
 
 def _wait(proc: subprocess.Popen[bytes], log: Path, port: int, *, link: bool = True) -> str:
@@ -149,6 +165,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             proc.kill()
             proc.wait()
     assert not (work / "var" / "graph" / "local-officer.key").exists(), "the run's key outlived the server"
+
+
+@pytest.fixture(scope="session")
+def readme_later(served: Served) -> LaterRun:
+    """Every command of the README's later ```bash blocks, in order, once per session (the notebooks among
+    them take half a minute; the README's test and the notebooks' comparison both read this run)."""
+    figures = served.workdir / "figures"
+    results = []
+    for block in readme_blocks()[2:]:
+        for command in block:
+            res = served.run(command, PARTYCHAIN_FIGURES_DIR=str(figures))
+            results.append((command, res))
+            if res.returncode != 0:
+                break
+    return LaterRun(served, results, figures)
 
 
 @pytest.fixture(scope="session")
