@@ -241,12 +241,16 @@ def _as_panel(data: nx.DiGraph | PairingPanel) -> PairingPanel:
     raise InvalidArgument(f"expected a pairing graph or a PairingPanel, got {type(data).__name__}")
 
 
-def _town_log(panel: PairingPanel, years: IntArray) -> pd.DataFrame:
-    """Mean log income of all villages of each town, per year (town code × year)."""
+def _town_log(panel: PairingPanel, years: IntArray, towns: npt.NDArray[np.object_]) -> pd.DataFrame:
+    """Mean log income of all villages of each town, per year (town code × year); ``towns`` is the
+    town code of every row of the income table.
+
+    The towns are the frame's index, grouped by name: a groupby on an array of keys has pandas try
+    the array as a column label first, and the error it catches formats the whole array.
+    """
     inc = panel.income.reindex(columns=list(years))
     logs = np.log(inc.where(inc > 0))
-    towns = panel.villages["town_code"].reindex(inc.index).astype(str).to_numpy()
-    return logs.groupby(towns).mean()
+    return logs.set_axis(pd.Index(towns, name="town")).groupby("town").mean()
 
 
 def design_of(data: nx.DiGraph | PairingPanel, *, role: Role = "weak", selection_year: int | None = None,
@@ -263,33 +267,43 @@ def design_of(data: nx.DiGraph | PairingPanel, *, role: Role = "weak", selection
     if selection_year is not None or weak_below is not None:
         panel = replace(panel, selection_year=panel.selection_year if selection_year is None else int(selection_year),
                         weak_below=panel.weak_below if weak_below is None else float(weak_below))
+    # plain arrays and dicts from here on: this runs once per simulated panel in the calibration
     pair = panel.pairings
-    leaders, led = set(pair["strong_code"]), set(pair["weak_code"])
-    sel = panel.income[panel.selection_year].to_numpy(dtype=float)
-    in_class_mask = sel < panel.weak_below if role == "weak" else sel >= panel.strong_from
-    in_class = panel.income.index[in_class_mask]
-    side, other = ("weak_code", leaders) if role == "weak" else ("strong_code", led)
-    eligible = [v for v in in_class if v not in other]
-    partners = set(pair[side])
-    excluded = len(in_class) - len(eligible) + len(partners - set(in_class))
-    first = pair.groupby(side)["since"].min().to_dict()
-    codes = np.array(eligible, dtype=object)
-    vil = panel.villages.iloc[panel.villages.index.get_indexer(codes)]
-    town_str = vil["town_code"].astype(str).to_numpy()
-    town_codes = sorted(set(town_str))
-    town = pd.Index(town_codes).get_indexer(town_str).astype(np.int64)
-    county = pd.factorize(vil["county_code"].astype(str))[0].astype(np.int64)
+    strong_ends = pair["strong_code"].to_numpy(dtype=object)
+    weak_ends = pair["weak_code"].to_numpy(dtype=object)
+    since_all = pair["since"].to_numpy()
+    leaders, led = set(strong_ends), set(weak_ends)
     years = np.array(panel.years, dtype=np.int64)
-    income = panel.income[list(years)].to_numpy(dtype=float)[panel.income.index.get_indexer(codes)]
-    unit_town_log = _town_log(panel, years).reindex(town_codes).to_numpy(dtype=float)[town] if len(codes) \
+    year_cols = [int(y) for y in panel.income.columns]
+    all_income = panel.income.to_numpy(dtype=float)[:, [year_cols.index(int(y)) for y in years]]
+    all_codes = panel.income.index.to_numpy(dtype=object)
+    sel = all_income[:, list(years).index(panel.selection_year)]
+    in_class_mask = sel < panel.weak_below if role == "weak" else sel >= panel.strong_from
+    in_class = all_codes[in_class_mask]
+    side_ends, other = (weak_ends, leaders) if role == "weak" else (strong_ends, led)
+    rows = np.flatnonzero(in_class_mask)[np.array([v not in other for v in in_class], dtype=bool)]
+    codes = all_codes[rows]
+    excluded = len(in_class) - len(codes) + len(set(side_ends) - set(in_class))
+    first: dict[Any, Any] = {}
+    for v, s in zip(side_ends, since_all, strict=True):
+        first[v] = s if v not in first else min(first[v], s)
+    at = panel.villages.index.get_indexer(panel.income.index)  # every income row's village row
+    all_town = panel.villages["town_code"].astype(str).to_numpy()[at]
+    town_str = all_town[rows]
+    town_codes = sorted(set(town_str))
+    town_at = {t: i for i, t in enumerate(town_codes)}
+    town = np.array([town_at[t] for t in town_str], dtype=np.int64)
+    county = pd.factorize(panel.villages["county_code"].astype(str).to_numpy()[at][rows])[0].astype(np.int64)
+    income = all_income[rows]
+    unit_town_log = _town_log(panel, years, all_town).reindex(town_codes).to_numpy(dtype=float)[town] if len(codes) \
         else np.zeros((0, len(years)))
     cohort = np.array([int(first.get(v, NEVER)) for v in codes], dtype=np.int64)
     index = {v: i for i, v in enumerate(codes)}
     if role == "weak":
-        edges = pair[pair["weak_code"].isin(index)]
-        src = edges["strong_code"].to_numpy(dtype=object)
-        dst = np.array([index[w] for w in edges["weak_code"]], dtype=np.int64)
-        since = edges["since"].to_numpy(dtype=np.int64)
+        into = np.array([w in index for w in weak_ends], dtype=bool)
+        src = strong_ends[into]
+        dst = np.array([index[w] for w in weak_ends[into]], dtype=np.int64)
+        since = pair["since"].to_numpy(dtype=np.int64)[into]
     else:
         src, dst, since = np.zeros(0, dtype=object), np.zeros(0, np.int64), np.zeros(0, np.int64)
     clusters = {"town": town, "village": np.arange(len(codes), dtype=np.int64)}
