@@ -14,9 +14,10 @@ A :class:`PairingPanel` holds three tables and the class rule:
 
 :func:`panel_from_graph` builds one from a pairing graph
 (:func:`~partychain.analysis.projections.pairing_graph`); :func:`panel_from_frames` from plain
-tables, e.g. several ledger years kept as dataset versions, or the simulations of
-:mod:`partychain.analysis.simulate`. ``label`` says what the data are (for a synthetic sample:
-what was planted), so that every table and chart made from them can say so.
+tables, e.g. several ledger years kept as dataset versions (the simulations of
+:mod:`partychain.analysis.simulate` build the same tables directly). ``label`` says what the data
+are (for a synthetic sample: what was planted), so that every table and chart made from them can
+say so.
 """
 
 from __future__ import annotations
