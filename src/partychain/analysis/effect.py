@@ -354,6 +354,21 @@ def _standardise(x: FloatArray, rows: IntArray) -> FloatArray:
     return x / sd
 
 
+def _means(values: FloatArray, groups: list[IntArray]) -> FloatArray:
+    """``values[g].mean()`` for each index array ``g`` of ``groups`` (row means of the groups of one
+    size stacked: the same sums as one call per group, without a NumPy call per group).
+
+    >>> _means(np.array([1.0, 2.0, 4.0]), [np.array([0, 1]), np.array([2]), np.array([0, 1, 2])]).tolist()
+    [1.5, 4.0, 2.3333333333333335]
+    """
+    out = np.empty(len(groups))
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    for k in np.unique(sizes):
+        at = np.flatnonzero(sizes == k)
+        out[at] = values[np.stack([groups[i] for i in at])].mean(axis=1)
+    return out
+
+
 def _match(stratum: IntArray, xs: FloatArray, t_rows: IntArray, c_rows: IntArray, k: int,
            caliper: float) -> tuple[list[IntArray], list[FloatArray], BoolArray, BoolArray]:
     """Up to ``k`` nearest controls within the same stratum and within ``caliper`` for each treated row.
@@ -379,14 +394,12 @@ def _match(stratum: IntArray, xs: FloatArray, t_rows: IntArray, c_rows: IntArray
         diff = xs[t_rows[ti]][:, None, :] - xs[cands][None, :, :]
         d = np.sqrt(np.mean(diff * diff, axis=2))
         order = np.argsort(d, axis=1, kind="stable")[:, :k]
-        for r, row in enumerate(order):
-            dd = d[r, row]
-            keep = dd <= caliper
-            if not keep.any():
-                outside[ti[r]] = True
-                continue
-            picked[ti[r]] = cands[row[keep]]
-            dists[ti[r]] = dd[keep]
+        nearest = np.take_along_axis(d, order, axis=1)
+        keep = nearest <= caliper
+        outside[ti[~keep.any(axis=1)]] = True
+        for r in np.flatnonzero(keep.any(axis=1)):
+            picked[ti[r]] = cands[order[r][keep[r]]]
+            dists[ti[r]] = nearest[r][keep[r]]
     return picked, dists, no_control, outside
 
 
@@ -468,14 +481,14 @@ def fit_cohort(d: Design, since: int, treated: IntArray, controls: IntArray, *, 
         deriv = z
     t_used = t_ok[used]
     matched = [picked[i] for i in np.flatnonzero(used)]
-    tau = np.array([resid[t] - resid[m].mean() for t, m in zip(t_used, matched, strict=True)])
-    raw = np.array([outcome[t] - outcome[m].mean() for t, m in zip(t_used, matched, strict=True)])
+    tau = resid[t_used] - _means(resid, matched)
+    raw = outcome[t_used] - _means(outcome, matched)
     weights = np.zeros(n)
     n1 = len(t_used)
     if n1:
         weights[t_used] = 1.0 / n1
-        for m in matched:
-            np.add.at(weights, m, -1.0 / (n1 * len(m)))
+        sizes = [len(m) for m in matched]
+        np.add.at(weights, np.concatenate(matched), np.repeat([-1.0 / (n1 * k) for k in sizes], sizes))
     fit = CohortFit(since, t_used, t_ok[no_control], t_ok[outside & ~no_control], matched,
                     [dists[i] for i in np.flatnonzero(used)], c_ok, cy, outcome, resid, tau, raw, weights,
                     z=z, deriv=np.nan_to_num(deriv), gram_inv=gram_inv, model_resid=model_resid)
@@ -769,11 +782,15 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
     t_change, c_change = [], []
     outside_town = 0
     for c in fit.cohorts:
-        for t, m in zip(c.treated, c.matched, strict=True):
-            np.add.at(used_controls, m, 1)
-            t_change.append(c.outcome[t])
-            c_change.append(float(c.outcome[m].mean()))
-            outside_town += bool((d.town[m] != d.town[t]).any())
+        if not len(c.treated):
+            continue
+        sizes = [len(m) for m in c.matched]
+        controls = np.concatenate(c.matched)
+        np.add.at(used_controls, controls, 1)
+        t_change.extend(c.outcome[c.treated])
+        c_change.extend(_means(c.outcome, c.matched))
+        elsewhere = d.town[controls] != np.repeat(d.town[c.treated], sizes)
+        outside_town += int((np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=elsewhere) > 0).sum())
     result = PairingEffect(
         estimate=fit.estimate, se=se, ci_low=lo, ci_high=hi, df=df, n_clusters=g, cluster=cluster, p_value=p,
         p_at_floor=p is not None and p <= 1 / (n_done + 1) + 1e-12, n_perm=n_done, level=level,
@@ -786,7 +803,8 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
         cohorts=tuple((c.since, len(c.treated)) for c in fit.cohorts), selection_year=d.panel.selection_year,
         weak_below=d.panel.weak_below, neighbors=neighbors, caliper=caliper, within=within, role=role, seed=seed,
         label=d.panel.label, null_estimates=tuple(float(x) for x in null_arr))
-    log.info("%s", result.summary())
+    if log.isEnabledFor(logging.INFO):  # the summary is long to format: only when it is logged
+        log.info("%s", result.summary())
     return result
 
 
