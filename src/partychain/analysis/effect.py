@@ -779,7 +779,8 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
     p = (1 + int(np.sum(np.abs(t_null) >= abs(t_obs) * (1 - 1e-12)))) / (1 + n_done) if n_done else None
     treated_all = d.cohort != NEVER
     used_controls = np.zeros(len(d.codes), dtype=np.int64)
-    t_change, c_change = [], []
+    t_change: list[float] = []
+    c_change: list[float] = []
     outside_town = 0
     for c in fit.cohorts:
         if not len(c.treated):
