@@ -241,12 +241,16 @@ def _as_panel(data: nx.DiGraph | PairingPanel) -> PairingPanel:
     raise InvalidArgument(f"expected a pairing graph or a PairingPanel, got {type(data).__name__}")
 
 
-def _town_log(panel: PairingPanel, years: IntArray) -> pd.DataFrame:
-    """Mean log income of all villages of each town, per year (town code × year)."""
+def _town_log(panel: PairingPanel, years: IntArray, towns: npt.NDArray[np.object_]) -> pd.DataFrame:
+    """Mean log income of all villages of each town, per year (town code × year); ``towns`` is the
+    town code of every row of the income table.
+
+    The towns are the frame's index, grouped by name: a groupby on an array of keys has pandas try
+    the array as a column label first, and the error it catches formats the whole array.
+    """
     inc = panel.income.reindex(columns=list(years))
     logs = np.log(inc.where(inc > 0))
-    towns = panel.villages["town_code"].reindex(inc.index).astype(str).to_numpy()
-    return logs.groupby(towns).mean()
+    return logs.set_axis(pd.Index(towns, name="town")).groupby("town").mean()
 
 
 def design_of(data: nx.DiGraph | PairingPanel, *, role: Role = "weak", selection_year: int | None = None,
@@ -263,33 +267,43 @@ def design_of(data: nx.DiGraph | PairingPanel, *, role: Role = "weak", selection
     if selection_year is not None or weak_below is not None:
         panel = replace(panel, selection_year=panel.selection_year if selection_year is None else int(selection_year),
                         weak_below=panel.weak_below if weak_below is None else float(weak_below))
+    # plain arrays and dicts from here on: this runs once per simulated panel in the calibration
     pair = panel.pairings
-    leaders, led = set(pair["strong_code"]), set(pair["weak_code"])
-    sel = panel.income[panel.selection_year].to_numpy(dtype=float)
-    in_class_mask = sel < panel.weak_below if role == "weak" else sel >= panel.strong_from
-    in_class = panel.income.index[in_class_mask]
-    side, other = ("weak_code", leaders) if role == "weak" else ("strong_code", led)
-    eligible = [v for v in in_class if v not in other]
-    partners = set(pair[side])
-    excluded = len(in_class) - len(eligible) + len(partners - set(in_class))
-    first = pair.groupby(side)["since"].min().to_dict()
-    codes = np.array(eligible, dtype=object)
-    vil = panel.villages.iloc[panel.villages.index.get_indexer(codes)]
-    town_str = vil["town_code"].astype(str).to_numpy()
-    town_codes = sorted(set(town_str))
-    town = pd.Index(town_codes).get_indexer(town_str).astype(np.int64)
-    county = pd.factorize(vil["county_code"].astype(str))[0].astype(np.int64)
+    strong_ends = pair["strong_code"].to_numpy(dtype=object)
+    weak_ends = pair["weak_code"].to_numpy(dtype=object)
+    since_all = pair["since"].to_numpy()
+    leaders, led = set(strong_ends), set(weak_ends)
     years = np.array(panel.years, dtype=np.int64)
-    income = panel.income[list(years)].to_numpy(dtype=float)[panel.income.index.get_indexer(codes)]
-    unit_town_log = _town_log(panel, years).reindex(town_codes).to_numpy(dtype=float)[town] if len(codes) \
+    year_cols = [int(y) for y in panel.income.columns]
+    all_income = panel.income.to_numpy(dtype=float)[:, [year_cols.index(int(y)) for y in years]]
+    all_codes = panel.income.index.to_numpy(dtype=object)
+    sel = all_income[:, list(years).index(panel.selection_year)]
+    in_class_mask = sel < panel.weak_below if role == "weak" else sel >= panel.strong_from
+    in_class = all_codes[in_class_mask]
+    side_ends, other = (weak_ends, leaders) if role == "weak" else (strong_ends, led)
+    rows = np.flatnonzero(in_class_mask)[np.array([v not in other for v in in_class], dtype=bool)]
+    codes = all_codes[rows]
+    excluded = len(in_class) - len(codes) + len(set(side_ends) - set(in_class))
+    first: dict[Any, Any] = {}
+    for v, s in zip(side_ends, since_all, strict=True):
+        first[v] = s if v not in first else min(first[v], s)
+    at = panel.villages.index.get_indexer(panel.income.index)  # every income row's village row
+    all_town = panel.villages["town_code"].astype(str).to_numpy()[at]
+    town_str = all_town[rows]
+    town_codes = sorted(set(town_str))
+    town_at = {t: i for i, t in enumerate(town_codes)}
+    town = np.array([town_at[t] for t in town_str], dtype=np.int64)
+    county = pd.factorize(panel.villages["county_code"].astype(str).to_numpy()[at][rows])[0].astype(np.int64)
+    income = all_income[rows]
+    unit_town_log = _town_log(panel, years, all_town).reindex(town_codes).to_numpy(dtype=float)[town] if len(codes) \
         else np.zeros((0, len(years)))
     cohort = np.array([int(first.get(v, NEVER)) for v in codes], dtype=np.int64)
     index = {v: i for i, v in enumerate(codes)}
     if role == "weak":
-        edges = pair[pair["weak_code"].isin(index)]
-        src = edges["strong_code"].to_numpy(dtype=object)
-        dst = np.array([index[w] for w in edges["weak_code"]], dtype=np.int64)
-        since = edges["since"].to_numpy(dtype=np.int64)
+        into = np.array([w in index for w in weak_ends], dtype=bool)
+        src = strong_ends[into]
+        dst = np.array([index[w] for w in weak_ends[into]], dtype=np.int64)
+        since = pair["since"].to_numpy(dtype=np.int64)[into]
     else:
         src, dst, since = np.zeros(0, dtype=object), np.zeros(0, np.int64), np.zeros(0, np.int64)
     clusters = {"town": town, "village": np.arange(len(codes), dtype=np.int64)}
@@ -340,6 +354,21 @@ def _standardise(x: FloatArray, rows: IntArray) -> FloatArray:
     return x / sd
 
 
+def _means(values: FloatArray, groups: list[IntArray]) -> FloatArray:
+    """``values[g].mean()`` for each index array ``g`` of ``groups`` (row means of the groups of one
+    size stacked: the same sums as one call per group, without a NumPy call per group).
+
+    >>> _means(np.array([1.0, 2.0, 4.0]), [np.array([0, 1]), np.array([2]), np.array([0, 1, 2])]).tolist()
+    [1.5, 4.0, 2.3333333333333335]
+    """
+    out = np.empty(len(groups))
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    for k in np.unique(sizes):
+        at = np.flatnonzero(sizes == k)
+        out[at] = values[np.stack([groups[i] for i in at])].mean(axis=1)
+    return out
+
+
 def _match(stratum: IntArray, xs: FloatArray, t_rows: IntArray, c_rows: IntArray, k: int,
            caliper: float) -> tuple[list[IntArray], list[FloatArray], BoolArray, BoolArray]:
     """Up to ``k`` nearest controls within the same stratum and within ``caliper`` for each treated row.
@@ -365,14 +394,12 @@ def _match(stratum: IntArray, xs: FloatArray, t_rows: IntArray, c_rows: IntArray
         diff = xs[t_rows[ti]][:, None, :] - xs[cands][None, :, :]
         d = np.sqrt(np.mean(diff * diff, axis=2))
         order = np.argsort(d, axis=1, kind="stable")[:, :k]
-        for r, row in enumerate(order):
-            dd = d[r, row]
-            keep = dd <= caliper
-            if not keep.any():
-                outside[ti[r]] = True
-                continue
-            picked[ti[r]] = cands[row[keep]]
-            dists[ti[r]] = dd[keep]
+        nearest = np.take_along_axis(d, order, axis=1)
+        keep = nearest <= caliper
+        outside[ti[~keep.any(axis=1)]] = True
+        for r in np.flatnonzero(keep.any(axis=1)):
+            picked[ti[r]] = cands[order[r][keep[r]]]
+            dists[ti[r]] = nearest[r][keep[r]]
     return picked, dists, no_control, outside
 
 
@@ -454,14 +481,14 @@ def fit_cohort(d: Design, since: int, treated: IntArray, controls: IntArray, *, 
         deriv = z
     t_used = t_ok[used]
     matched = [picked[i] for i in np.flatnonzero(used)]
-    tau = np.array([resid[t] - resid[m].mean() for t, m in zip(t_used, matched, strict=True)])
-    raw = np.array([outcome[t] - outcome[m].mean() for t, m in zip(t_used, matched, strict=True)])
+    tau = resid[t_used] - _means(resid, matched)
+    raw = outcome[t_used] - _means(outcome, matched)
     weights = np.zeros(n)
     n1 = len(t_used)
     if n1:
         weights[t_used] = 1.0 / n1
-        for m in matched:
-            np.add.at(weights, m, -1.0 / (n1 * len(m)))
+        sizes = [len(m) for m in matched]
+        np.add.at(weights, np.concatenate(matched), np.repeat([-1.0 / (n1 * k) for k in sizes], sizes))
     fit = CohortFit(since, t_used, t_ok[no_control], t_ok[outside & ~no_control], matched,
                     [dists[i] for i in np.flatnonzero(used)], c_ok, cy, outcome, resid, tau, raw, weights,
                     z=z, deriv=np.nan_to_num(deriv), gram_inv=gram_inv, model_resid=model_resid)
@@ -752,14 +779,19 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
     p = (1 + int(np.sum(np.abs(t_null) >= abs(t_obs) * (1 - 1e-12)))) / (1 + n_done) if n_done else None
     treated_all = d.cohort != NEVER
     used_controls = np.zeros(len(d.codes), dtype=np.int64)
-    t_change, c_change = [], []
+    t_change: list[float] = []
+    c_change: list[float] = []
     outside_town = 0
     for c in fit.cohorts:
-        for t, m in zip(c.treated, c.matched, strict=True):
-            np.add.at(used_controls, m, 1)
-            t_change.append(c.outcome[t])
-            c_change.append(float(c.outcome[m].mean()))
-            outside_town += bool((d.town[m] != d.town[t]).any())
+        if not len(c.treated):
+            continue
+        sizes = [len(m) for m in c.matched]
+        controls = np.concatenate(c.matched)
+        np.add.at(used_controls, controls, 1)
+        t_change.extend(c.outcome[c.treated])
+        c_change.extend(_means(c.outcome, c.matched))
+        elsewhere = d.town[controls] != np.repeat(d.town[c.treated], sizes)
+        outside_town += int((np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=elsewhere) > 0).sum())
     result = PairingEffect(
         estimate=fit.estimate, se=se, ci_low=lo, ci_high=hi, df=df, n_clusters=g, cluster=cluster, p_value=p,
         p_at_floor=p is not None and p <= 1 / (n_done + 1) + 1e-12, n_perm=n_done, level=level,
@@ -772,7 +804,8 @@ def pairing_effect(data: nx.DiGraph | PairingPanel, *, neighbors: int = 3, calip
         cohorts=tuple((c.since, len(c.treated)) for c in fit.cohorts), selection_year=d.panel.selection_year,
         weak_below=d.panel.weak_below, neighbors=neighbors, caliper=caliper, within=within, role=role, seed=seed,
         label=d.panel.label, null_estimates=tuple(float(x) for x in null_arr))
-    log.info("%s", result.summary())
+    if log.isEnabledFor(logging.INFO):  # the summary is long to format: only when it is logged
+        log.info("%s", result.summary())
     return result
 
 

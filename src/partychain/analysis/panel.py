@@ -14,9 +14,10 @@ A :class:`PairingPanel` holds three tables and the class rule:
 
 :func:`panel_from_graph` builds one from a pairing graph
 (:func:`~partychain.analysis.projections.pairing_graph`); :func:`panel_from_frames` from plain
-tables, e.g. several ledger years kept as dataset versions, or the simulations of
-:mod:`partychain.analysis.simulate`. ``label`` says what the data are (for a synthetic sample:
-what was planted), so that every table and chart made from them can say so.
+tables, e.g. several ledger years kept as dataset versions (the simulations of
+:mod:`partychain.analysis.simulate` build the same tables directly). ``label`` says what the data
+are (for a synthetic sample: what was planted), so that every table and chart made from them can
+say so.
 """
 
 from __future__ import annotations
@@ -108,15 +109,14 @@ class PairingPanel:
             raise InvalidArgument("villages table: codes are not unique")
         if not inc.index.is_unique:
             raise InvalidArgument("income table: village codes are not unique")
-        unknown = inc.index.difference(vil.index)
-        if len(unknown):
+        # get_indexer (a hash lookup in the unique villages index) first, the sorted difference for the message
+        if (vil.index.get_indexer(inc.index) < 0).any() and len(unknown := inc.index.difference(vil.index)):
             raise InvalidArgument(f"income table: {len(unknown)} village(s) not in the villages table, "
                                   f"e.g. {unknown[0]!r}")
         if not all(isinstance(y, int | np.integer) for y in inc.columns):
             raise InvalidArgument("income table: columns must be years (int)")
         ends = pd.Index(pair["strong_code"]).append(pd.Index(pair["weak_code"]))
-        unknown = ends.difference(vil.index)
-        if len(unknown):
+        if (vil.index.get_indexer(ends) < 0).any() and len(unknown := ends.difference(vil.index)):
             raise InvalidArgument(f"pairings table: {len(unknown)} village(s) not in the villages table, "
                                   f"e.g. {unknown[0]!r}")
         if pair["since"].isna().any():

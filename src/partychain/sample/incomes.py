@@ -53,9 +53,14 @@ def pair_in_passes(rng: np.random.Generator, town: IntArray, weak: BoolArray, st
     n_within = n_pair - round(cross_town_share * n_pair)
     cap_p = np.asarray(hub_capacity, dtype=np.float64)
     remaining = 1 + rng.choice(len(cap_p), size=len(s_idx), p=cap_p / cap_p.sum())
-    visit = order(rng)
-    pick = rng.random((2, len(visit)))
-    s_town = town[s_idx]
+    visit = order(rng).tolist()
+    pick = rng.random((2, len(visit))).tolist()
+    # plain lists and dicts: a few hundred small draws a county, and the calibration pairs 2,100 panels
+    left = remaining.tolist()  # capacity left per strong village
+    v_town, s_town = town.tolist(), town[s_idx].tolist()
+    in_town: dict[int, list[int]] = {}  # strong villages (positions in s_idx) by town
+    for j, t in enumerate(s_town):
+        in_town.setdefault(t, []).append(j)
     paired: dict[int, int] = {}
     for rounds, (same_town, limit) in enumerate(((True, n_within), (False, n_pair))):
         for i, v in enumerate(visit):
@@ -63,13 +68,21 @@ def pair_in_passes(rng: np.random.Generator, town: IntArray, weak: BoolArray, st
                 break
             if v in paired:
                 continue
-            cand = ((s_town == town[v]) if same_town else (s_town != town[v])) & (remaining > 0)
-            if not cand.any():
+            t = v_town[v]
+            cand = [j for j in in_town.get(t, []) if left[j] > 0] if same_town else \
+                [j for j, other in enumerate(s_town) if left[j] > 0 and other != t]
+            if not cand:
                 continue
-            w = np.where(cand, remaining, 0).astype(np.float64)
-            j = min(int(np.searchsorted(np.cumsum(w) / w.sum(), pick[rounds, i], side="right")), len(w) - 1)
-            remaining[j] -= 1
-            paired[int(v)] = int(s_idx[j])
+            # the first candidate whose cumulative share of the capacity left exceeds the draw, with the
+            # float divisions of a search in cumsum(w) / sum(w) (sums of whole numbers are exact)
+            total = float(sum(left[j] for j in cand))
+            acc = 0
+            for j in cand:
+                acc += left[j]
+                if acc / total > pick[rounds][i]:
+                    break
+            left[j] -= 1
+            paired[v] = int(s_idx[j])
     return sorted((s, w) for w, s in paired.items())
 
 
