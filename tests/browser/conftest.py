@@ -173,12 +173,11 @@ def readme_later(served: Served) -> LaterRun:
     them take half a minute; the README's test and the notebooks' comparison both read this run)."""
     figures = served.workdir / "figures"
     results = []
-    for block in readme_blocks()[2:]:
-        for command in block:
-            res = served.run(command, PARTYCHAIN_FIGURES_DIR=str(figures))
-            results.append((command, res))
-            if res.returncode != 0:
-                break
+    for command in (c for block in readme_blocks()[2:] for c in block):
+        res = served.run(command, PARTYCHAIN_FIGURES_DIR=str(figures))
+        results.append((command, res))
+        if res.returncode != 0:  # the later commands build on it: stop at the first that fails
+            break
     return LaterRun(served, results, figures)
 
 
