@@ -159,6 +159,10 @@ def _split_header(table: Table, file: str, cells: pd.DataFrame, problems: list[P
     return [str(v) for v in cells.iloc[h].tolist()], body, first_line + h + 1
 
 
+THREADED_CELLS = 200_000
+"""Cells from which a table's columns are cleaned on two threads (below it, thread start-up outweighs the work)."""
+
+
 def _normalize(table: Table, file: str, header: list[str], cells: pd.DataFrame, first_row: int,
                problems: list[Problem]) -> RawTable | None:
     """Map headers onto column names, drop blank rows, check required columns."""
@@ -205,8 +209,11 @@ def _normalize(table: Table, file: str, header: list[str], cells: pd.DataFrame, 
             s = s.where(~quoted, s.str.slice(1))
         return s, _longer_than(s, MAX_CELL_CHARS)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # one column per thread: the string kernels release the GIL
-        cleaned = list(pool.map(clean, list(frame.columns)))
+    if len(frame) * len(frame.columns) >= THREADED_CELLS:  # one column per thread: the kernels release the GIL
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            cleaned = list(pool.map(clean, list(frame.columns)))
+    else:  # a small table: starting threads costs more than the columns' work
+        cleaned = [clean(c) for c in frame.columns]
     for c, (s, long) in zip(list(frame.columns), cleaned, strict=True):
         for j in np.flatnonzero(long):
             problems.append(Problem(table.name, int(rows[j]), c, f"cell is {len(s.iloc[j]):,} characters long "
