@@ -68,26 +68,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _wants_neo4j_songtao(item: pytest.Item) -> bool:
     """Whether a test runs on the session's Neo4j server holding the Songtao sample: it asks for
-    ``neo4j_songtao``, or it is one of the parity tests on that sample (``engines`` = "songtao")."""
+    ``neo4j_songtao``, it is marked ``opens_neo4j_songtao``, or it is one of the parity tests on that sample
+    (``engines`` = "songtao")."""
     callspec = getattr(item, "callspec", None)
-    return "neo4j_songtao" in getattr(item, "fixturenames", ()) or (
+    return "neo4j_songtao" in getattr(item, "fixturenames", ()) or item.get_closest_marker(
+        "opens_neo4j_songtao") is not None or (
         callspec is not None and callspec.params.get("engines") == "songtao")
 
 
 def _neo4j_songtao_together(items: list[pytest.Item]) -> None:
-    """The tests on the Neo4j Songtao graph run one after the other, where the first of them runs.
+    """The tests on the Neo4j Songtao graph run one after the other, after every other test.
 
-    The server holds one graph (Neo4j Community has one user database) and the tests on the mini
-    ledger run between them; each turn back to the Songtao sample reloads it, the longest fixture
-    step of the suite (a minute or more).  Moving the few such tests next to the parity tests on
-    that sample loads it once per session.
+    The server holds one graph (Neo4j Community has one user database).  Each turn to the Songtao
+    sample loads it, the longest fixture step of the suite (about a minute), and each turn back to the
+    mini ledger replaces it again (half a minute: the whole county deleted in one transaction).  Run
+    last and together, the Songtao tests load it once per session and never replace it.  A test marked
+    ``opens_neo4j_songtao`` (it loads the mini ledger, then the sample itself) runs first among them.
     """
     wanted = [i for i in items if _wants_neo4j_songtao(i)]
-    if len(wanted) < 2:
-        return
-    first = items.index(wanted[0])
-    rest = [i for i in items[first:] if not _wants_neo4j_songtao(i)]
-    items[first:] = [*wanted, *rest]
+    wanted.sort(key=lambda i: i.get_closest_marker("opens_neo4j_songtao") is None)  # stable: the opener first
+    items[:] = [*(i for i in items if not _wants_neo4j_songtao(i)), *wanted]
 
 
 def _uses_neo4j(item: pytest.Item) -> bool:
