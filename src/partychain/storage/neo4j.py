@@ -420,43 +420,47 @@ def cell(x: Any, spec: PropertySpec) -> Any:
     return _scalar(x, spec)
 
 
-def _values(frame: Frame, name: str) -> list[Any]:
-    """One column of a frame as Python values."""
-    return frame[name].tolist() if isinstance(frame, pd.DataFrame) else frame.column(name).to_pylist()
-
-
-def _names(frame: Frame) -> set[str]:
-    """A frame's column names."""
-    return set(map(str, frame.columns)) if isinstance(frame, pd.DataFrame) else set(frame.column_names)
+def _column(table: pa.Table, name: str, spec: PropertySpec) -> list[Any]:
+    """One column of a model-typed Arrow table (:func:`~.writer.as_table`) as the Python values the driver
+    sends: Arrow's own conversion (strings, ints, floats, bools, dates, lists of them; null → ``None``), with a
+    float NaN (what a pandas float column holds for a missing value) as ``None`` too, like :func:`cell`."""
+    values = table.column(name).to_pylist()
+    if pa.types.is_floating(spec.scalar.arrow):
+        if spec.is_list:
+            return [v if v is None else [None if x is not None and math.isnan(x) else x for x in v] for v in values]
+        return [None if v is not None and math.isnan(v) else v for v in values]
+    return values
 
 
 def node_rows(frame: Frame, label: str) -> list[dict[str, Any]]:
-    """The rows of a node frame as graph-property maps (missing values → null → property not set)."""
+    """The rows of a node frame as graph-property maps (missing values → null → property not set).
+
+    Built column by column: the frame as an Arrow table of the model's types (:func:`~.writer.as_table`, the
+    table the embedded engine copies from), each column converted by Arrow at once, then zipped into maps; the
+    values are those :func:`cell` makes of each cell, without a Python call per cell.
+    """
     specs = graph_properties_of(NODES[label])
-    if isinstance(frame, pa.Table):
-        frame = as_table(frame, specs)
-    n, names = len(frame), _names(frame)
-    cols = {name: _values(frame, name) if name in names else [None] * n for name in specs}
-    return [{name: cell(cols[name][i], spec) for name, spec in specs.items()} for i in range(n)]
+    table = as_table(frame, specs)
+    names = list(specs)
+    cols = [_column(table, name, spec) for name, spec in specs.items()]
+    return [dict(zip(names, values, strict=True)) for values in zip(*cols, strict=True)]
 
 
 def relationship_rows(frame: Frame, rtype: str, from_label: str, to_label: str) -> list[dict[str, Any]]:
-    """The rows of a relationship frame as ``{from, to[, props]}`` maps."""
+    """The rows of a relationship frame as ``{from, to[, props]}`` maps (built column by column, as
+    :func:`node_rows`; the endpoints are keys, which the model types as strings)."""
     specs = graph_properties_of(RELS[rtype])
-    if isinstance(frame, pa.Table):
-        frame = as_table(frame, specs, endpoints=True)
-    ka = properties_of(NODES[from_label])[NODES[from_label].KEY]
-    kb = properties_of(NODES[to_label])[NODES[to_label].KEY]
-    n, names = len(frame), _names(frame)
-    froms, tos = _values(frame, "from"), _values(frame, "to")
-    cols = {name: _values(frame, name) if name in names else [None] * n for name in specs}
-    rows: list[dict[str, Any]] = []
-    for i in range(n):
-        row: dict[str, Any] = {"from": cell(froms[i], ka), "to": cell(tos[i], kb)}
-        if specs:
-            row["props"] = {name: cell(cols[name][i], spec) for name, spec in specs.items()}
-        rows.append(row)
-    return rows
+    table = as_table(frame, specs, endpoints=True)
+    for label in (from_label, to_label):
+        if properties_of(NODES[label])[NODES[label].KEY].scalar.python is not str:
+            raise TypeError(f"{label}'s key is not a string: relationship_rows sends endpoint keys as strings")
+    froms, tos = table.column("from").to_pylist(), table.column("to").to_pylist()
+    if not specs:
+        return [{"from": a, "to": b} for a, b in zip(froms, tos, strict=True)]
+    names = list(specs)
+    cols = [_column(table, name, spec) for name, spec in specs.items()]
+    return [{"from": a, "to": b, "props": dict(zip(names, values, strict=True))}
+            for a, b, *values in zip(froms, tos, *cols, strict=True)]
 
 
 # --- result values ---------------------------------------------------------------------
