@@ -29,10 +29,13 @@ write transaction** (with its own time limit, :data:`LOAD_TIMEOUT_S`; the server
    on the manifest first, so a second concurrent load waits instead of interleaving;
 2. the keys and element ids of the nodes there now, per label (:func:`existing_statement`);
 3. ``MATCH ()-[r]->() DELETE r`` — every relationship of the previous graph;
-4. per label, batches of ``UNWIND $rows AS row MERGE (n:Label {key: row.key}) SET n = row``
-   (:func:`node_statement`): a node whose key was there is updated in place (``SET n =``
-   replaces every property), a new key creates one; each batch must create exactly the
-   rows whose key was not there;
+4. per label, batches of rows, each split by the keys read in step 2: the rows whose key was
+   there as ``UNWIND $rows AS row MERGE (n:Label {key: row.key}) SET n = row``
+   (:func:`node_statement`: updated in place, ``SET n =`` replaces every property; must
+   create no node), the others as ``UNWIND $rows AS row CREATE (n:Label) SET n = row``
+   (:func:`create_statement`: no key lookup, which halves the server's time for the nodes of
+   a first load; the uniqueness constraint still refuses a duplicate key; must create one
+   node per row);
 5. per relationship endpoint pair, batches of ``UNWIND $rows AS row
    MATCH (a:A {key: row.from}) MATCH (b:B {key: row.to}) CREATE (a)-[r:TYPE]->(b) SET r = row.props``
    (two key-anchored ``MATCH`` clauses served by the uniqueness constraints, not a
@@ -267,6 +270,18 @@ def node_statement(label: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}}) SET n = row"
 
 
+def create_statement(label: str) -> str:
+    """The batched write of nodes whose key is not in the graph: created without a key lookup (the uniqueness
+    constraint still refuses a duplicate); the same node as :func:`node_statement` makes of a new key.
+
+    >>> create_statement("Village")
+    'UNWIND $rows AS row CREATE (n:Village) SET n = row'
+    """
+    if label not in NODES:
+        raise ValueError(f"unknown node label {label!r}")
+    return f"UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+
+
 def existing_statement(label: str) -> str:
     """The keys and element ids of a label's nodes in the graph now (read inside the load).
 
@@ -350,8 +365,10 @@ def relationship_statement(rtype: str, from_label: str, to_label: str) -> str:
 
 
 def write_statements() -> dict[str, str]:
-    """Every generated batched write statement, by ``label`` or ``TYPE:From->To`` (for review and lint)."""
+    """Every generated batched write statement, by ``label``, ``label (new)`` or ``TYPE:From->To`` (for review
+    and lint)."""
     out = {label: node_statement(label) for label in NODES}
+    out.update({f"{label} (new)": create_statement(label) for label in NODES})
     for rtype, rel in RELS.items():
         for a, b in rel.ENDPOINTS:
             out[f"{rtype}:{a}->{b}"] = relationship_statement(rtype, a, b)
@@ -898,8 +915,8 @@ class UnwindWriter:
     transaction, replacing the graph there in place (steps 2-6 of the module docstring).
 
     ``begin`` reads the keys and element ids of the nodes there now and deletes every relationship; ``nodes``
-    merges each batch by key (:func:`node_statement`) and checks it created exactly the keys that were not
-    there; ``relationships`` creates each batch between key-anchored endpoints
+    creates each batch's rows whose key was not there (:func:`create_statement`) and merges the others by key
+    (:func:`node_statement`), checking that exactly the new keys created nodes; ``relationships`` creates each batch between key-anchored endpoints
     (:func:`relationship_statement`) and checks every row found both; ``end`` deletes the nodes whose key
     was not written, by element id, and any node without a model label.  Any mismatch is a
     :class:`~partychain.errors.StoreError` (the caller rolls the transaction back).
@@ -922,15 +939,19 @@ class UnwindWriter:
             self.step("previous relationships deleted")
 
     def nodes(self, label: str, frame: Frame) -> int:
-        stmt, key, was = node_statement(label), NODES[label].KEY, self.old.get(label, {})
+        key, was = NODES[label].KEY, self.old.get(label, {})
         keys = self.new_keys.setdefault(label, set())
         for part in batches(frame, self.batch_size):  # rows are built one batch at a time
             batch = node_rows(part, label)
-            fresh = sum(1 for row in batch if row[key] not in was)
-            created = self.write_batch(self.tx, stmt, batch).nodes_created
-            if created != fresh:
-                raise StoreError(f"load failed, the previous dataset is unchanged: {label}: "
-                                 f"{len(batch)} rows with {fresh} new keys created {created} nodes")
+            fresh = [row for row in batch if row[key] not in was]
+            there = [row for row in batch if row[key] in was] if len(fresh) < len(batch) else []
+            for stmt, rows, new in ((create_statement(label), fresh, len(fresh)), (node_statement(label), there, 0)):
+                if not rows:
+                    continue
+                created = self.write_batch(self.tx, stmt, rows).nodes_created
+                if created != new:
+                    raise StoreError(f"load failed, the previous dataset is unchanged: {label}: "
+                                     f"{len(rows)} rows with {new} new keys created {created} nodes")
             keys.update(row[key] for row in batch)
         return len(frame)
 
