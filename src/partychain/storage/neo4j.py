@@ -916,9 +916,10 @@ class UnwindWriter:
 
     ``begin`` reads the keys and element ids of the nodes there now and deletes every relationship; ``nodes``
     creates each batch's rows whose key was not there (:func:`create_statement`) and merges the others by key
-    (:func:`node_statement`), checking that exactly the new keys created nodes; ``relationships`` creates each batch between key-anchored endpoints
-    (:func:`relationship_statement`) and checks every row found both; ``end`` deletes the nodes whose key
-    was not written, by element id, and any node without a model label.  Any mismatch is a
+    (:func:`node_statement`), checking that exactly the new keys created nodes; ``relationships`` creates each
+    batch between key-anchored endpoints (:func:`relationship_statement`) and checks every row found both;
+    ``end`` deletes the nodes whose key was not written, by element id, and any node without a model label.
+    Any mismatch is a
     :class:`~partychain.errors.StoreError` (the caller rolls the transaction back).
     """
 
