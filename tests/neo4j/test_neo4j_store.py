@@ -50,6 +50,7 @@ from partychain.storage.neo4j import (
     Neo4jStore,
     batches,
     cell,
+    create_statement,
     existing_statement,
     map_error,
     node_page_statement,
@@ -96,6 +97,8 @@ def test_statement_uses_model_identifiers_and_only_rows_parameter(name: str) -> 
         assert f"(b:{b} {{{NODES[b].KEY}: row.to}})" in text
         assert f"CREATE (a)-[r:{rtype}]->(b)" in text
         assert text.endswith(" SET r = row.props") == bool(properties_of(RELS[rtype]))
+    elif name.endswith(" (new)"):  # nodes whose key the graph does not have
+        assert text == f"UNWIND $rows AS row CREATE (n:{name.removesuffix(' (new)')}) SET n = row"
     else:
         key = NODES[name].KEY
         assert text == f"UNWIND $rows AS row MERGE (n:{name} {{{key}: row.{key}}}) SET n = row"
@@ -104,14 +107,16 @@ def test_statement_uses_model_identifiers_and_only_rows_parameter(name: str) -> 
 def test_every_label_and_endpoint_pair_has_a_statement() -> None:
     stmts = write_statements()
     assert set(NODES) <= set(stmts)
+    assert {f"{label} (new)" for label in NODES} <= set(stmts)
     pairs = {f"{t}:{a}->{b}" for t, r in RELS.items() for a, b in r.ENDPOINTS}
     assert pairs <= set(stmts)
-    assert len(stmts) == len(NODES) + len(pairs)
+    assert len(stmts) == 2 * len(NODES) + len(pairs)
 
 
 @pytest.mark.parametrize("call", [
     lambda: node_statement("Nope"),
     lambda: node_statement("Village) DETACH DELETE (n"),
+    lambda: create_statement("Village) DETACH DELETE (n"),
     lambda: relationship_statement("NOPE", "Village", "Town"),
     lambda: relationship_statement("PART_OF", "Town", "Village"),  # wrong direction
 ])
