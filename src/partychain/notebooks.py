@@ -11,7 +11,8 @@ PNG outputs) and a temporary folder for saved figures (``$PARTYCHAIN_FIGURES_DIR
 them with the README's command and fails when their outputs no longer match the committed ones
 (``tests/browser/test_readme.py``).
 
-What is compared is what a reader sees, not how the run went: per code cell, the printed text,
+What is compared is what a reader sees, not how the run went: per code cell, the printed text (a stream's
+consecutive chunks joined: where the kernel cuts them depends on timing),
 each result's ``text/plain``, the cells of every HTML table (header and data cells, in order), and
 whether a cell shows an image (not its bytes: fonts and renderer versions move pixels). Parts that
 differ from run to run without meaning are normalized: dataset version ids, timestamps, absolute
@@ -106,8 +107,12 @@ def meaningful(nb: Any) -> list[list[tuple[str, Any]]]:
         seen: list[tuple[str, Any]] = []
         for o in cell.get("outputs", []):
             kind = o.get("output_type")
-            if kind == "stream":
-                seen.append((f"stream:{o.get('name')}", normalize(_text(o.get("text", "")))))
+            if kind == "stream":  # one stream's consecutive chunks as one: where the kernel splits them is timing
+                key, text = f"stream:{o.get('name')}", _text(o.get("text", ""))
+                if seen and seen[-1][0] == key:
+                    key, before = seen.pop()
+                    text = before + text
+                seen.append((key, text))
             elif kind in ("execute_result", "display_data"):
                 data = o.get("data", {})
                 if "text/html" in data and "<table" in _text(data["text/html"]):
@@ -118,7 +123,7 @@ def meaningful(nb: Any) -> list[list[tuple[str, Any]]]:
                     seen.append(("image", True))
             elif kind == "error":
                 seen.append(("error", o.get("ename")))
-        out.append(seen)
+        out.append([(k, normalize(v)) if k.startswith("stream:") else (k, v) for k, v in seen])
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -59,3 +60,19 @@ def test_the_comparison_sees_a_changed_number_and_ignores_run_details() -> None:
     table.data["text/html"] = html[: i - 1] + ("7" if html[i - 1] != "7" else "8") + html[i:]
     assert differences(nb, other) and meaningful(other) != cells  # a changed table cell does
 
+
+
+def test_the_comparison_joins_a_streams_chunks_wherever_the_kernel_cut_them() -> None:
+    """The kernel may send ``"…non-leading\\n"`` as one chunk in one run and ``"…non-leading"``, ``"\\n"`` in the
+    next (it flushes on a timer): a reader sees the same text, so the comparison does too; other text does not."""
+    def cell(*chunks: tuple[str, str]) -> Any:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", name=n, text=t)
+                                                       for n, t in chunks])]
+        return nb
+
+    one = cell(("stdout", "matched 22 of 23\n"))
+    assert differences(one, cell(("stdout", "matched 22 "), ("stdout", "of 23"), ("stdout", "\n"))) == []
+    assert meaningful(one) == [[("stream:stdout", "matched 22 of 23\n")]]
+    assert differences(one, cell(("stdout", "matched 21 of 23\n")))
+    assert differences(one, cell(("stdout", "matched 22 "), ("stderr", "of 23\n")))  # another stream is not joined
