@@ -5,6 +5,11 @@
 ``lint(queries, schema) -> {name: [diagnostic, ...]}``, where a diagnostic is
 ``{"severity": "error"|"warning", "message": str, "line": int, "column": int, "source": str}``
 with 1-based line and column.  Node and npm are required: without them the tests fail.
+
+The linter takes a quarter of a second per query (Neo4j's semantic analysis compiled to JavaScript), and
+the tests that ask for the same queries run on both pytest-xdist workers: a lint is therefore done once
+per test run, and its answer kept in the workers' shared temporary folder under the hash of what was
+asked (the queries, the schema, lint.mjs and the lock file) — the second worker to ask reads it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -84,10 +90,35 @@ def _install(npm: str) -> None:
         print(f"cypher-lint: npm ci took {time.monotonic() - started:.1f} s")
 
 
-def make_linter(node: str) -> Linter:
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this test run that every pytest-xdist worker sees (the parent of each worker's
+    own; a run without workers has its own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def make_linter(node: str, shared: Path | None = None) -> Linter:
+    """``lint(queries, schema)`` running lint.mjs with ``node``; with ``shared``, each distinct request is linted
+    once per test run (see the module doc) and its answer kept in that folder."""
     def lint(queries: dict[str, str], schema: dict[str, list[str]]) -> dict[str, list[Diagnostic]]:
         """Lint every query in one node process; diagnostics per query name."""
-        payload = json.dumps({"schema": schema, "queries": queries})
+        payload = json.dumps({"schema": schema, "queries": queries}, sort_keys=True)
+        if shared is None:
+            return _run(payload, queries)
+        digest = hashlib.sha256(payload.encode() + LINT_SCRIPT.read_bytes() + LOCK_FILE.read_bytes()).hexdigest()
+        answer = shared / f"cypher-lint-{digest[:24]}.json"
+        with open(shared / f"cypher-lint-{digest[:24]}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if answer.exists():
+                result: dict[str, list[Diagnostic]] = json.loads(answer.read_text(encoding="utf-8"))
+                return result
+            result = _run(payload, queries)
+            partial = answer.with_suffix(".partial")
+            partial.write_text(json.dumps(result), encoding="utf-8")
+            partial.replace(answer)  # only a complete answer is ever read
+            return result
+
+    def _run(payload: str, queries: dict[str, str]) -> dict[str, list[Diagnostic]]:
         try:
             proc = subprocess.run(
                 [node, str(LINT_SCRIPT)],
@@ -114,13 +145,14 @@ def make_linter(node: str) -> Linter:
 
 
 @pytest.fixture(scope="session")
-def cypher_linter() -> Linter:
-    """``lint(queries, schema)``: Neo4j's Cypher 5 linter, installed from the lock file if need be."""
+def cypher_linter(tmp_path_factory: pytest.TempPathFactory) -> Linter:
+    """``lint(queries, schema)``: Neo4j's Cypher 5 linter, installed from the lock file if need be; each distinct
+    request linted once per test run."""
     node = _require("node")
     npm = _require("npm")
     if _needs_install():
         _install(npm)
-    return make_linter(node)
+    return make_linter(node, shared_folder(tmp_path_factory))
 
 
 def _format_diagnostics(text: str, diagnostics: list[Diagnostic], origin: str = "") -> str:

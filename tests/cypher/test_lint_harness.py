@@ -187,3 +187,17 @@ def test_failure_report_points_at_the_problem(results, format_cypher_diagnostics
         "    MATCH (h:Houshold)-[:LIVESIN]->(v:Village)",
         "             ^",
     ]
+
+
+def test_a_request_is_linted_once_per_run_and_only_that_request(cypher_lint_harness, tmp_path):
+    """A shared answer is read by the worker that asks second, for the very same request only."""
+    first = cypher_lint_harness.make_linter(cypher_lint_harness._require("node"), tmp_path)
+    asked = {"good": GOOD, "unknown_function": CASES["unknown_function"]}
+    answer = first(asked, SCHEMA)
+    assert answer["good"] == [] and answer["unknown_function"]
+    no_node = cypher_lint_harness.make_linter(str(tmp_path / "no-such-node"), tmp_path)
+    assert no_node(dict(reversed(asked.items())), SCHEMA) == answer  # the same request, read back
+    with pytest.raises(FileNotFoundError):  # any other request is linted afresh
+        no_node({"good": GOOD}, SCHEMA)
+    with pytest.raises(FileNotFoundError):
+        no_node(asked, {**SCHEMA, "propertyKeys": [*SCHEMA["propertyKeys"], "other"]})
