@@ -493,6 +493,8 @@ def to_python(v: Any) -> Any:
     """A driver value → plain Python, shaped like the embedded engine's results."""
     if v is None or type(v) in PLAIN_TYPES:  # most values (strings, numbers): before the isinstance checks
         return v
+    if type(v) is list:  # rows and bulk pages: their plain elements kept without a call each
+        return [x if x is None or type(x) in PLAIN_TYPES else to_python(x) for x in v]
     if isinstance(v, NeoNode):
         label = next((lab for lab in v.labels if lab in NODES), None)
         item = _model_props(v, NODES.get(label) if label else None)
