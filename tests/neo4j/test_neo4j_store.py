@@ -49,7 +49,6 @@ from partychain.storage.neo4j import (
     DELETE_RELATIONSHIPS,
     Neo4jStore,
     batches,
-    cell,
     create_statement,
     existing_statement,
     map_error,
@@ -225,19 +224,23 @@ def test_relationship_rows_carry_keys_and_props(mini_ledger: Any) -> None:
                 assert list(row["props"]) == props
 
 
-def test_cells_coerce_numpy_and_pandas_values() -> None:
-    hh = properties_of(NODES["Household"])
-    fig = properties_of(NODES["ReportedFigure"])
-    assert cell(np.int64(4), hh["size"]) == 4 and type(cell(np.int64(4), hh["size"])) is int
-    assert cell(pd.NA, hh["size"]) is None and cell(np.nan, hh["size"]) is None
-    assert cell(np.bool_(True), hh["poor"]) is True
-    assert cell(7, fig["value"]) == 7.0 and type(cell(7, fig["value"])) is float
-    assert cell(pd.Timestamp("2021-04-08"), fig["as_of"]) == dt.date(2021, 4, 8)
-    assert cell("2021-04-08", fig["as_of"]) == dt.date(2021, 4, 8)
-    assert cell(pd.NaT, fig["as_of"]) is None
-    roles = properties_of(NODES["PartyMember"])["roles"]
-    assert cell(np.array(["mediator"], dtype=object), roles) == ["mediator"]
-    assert cell([], roles) == []
+def test_rows_coerce_numpy_and_pandas_values_to_the_models_types() -> None:
+    """Whatever numpy or pandas type a frame holds, the driver is sent the model's Python type (so Neo4j stores
+    what the embedded engine stores), and every kind of missing value is sent as null."""
+    hh = node_rows(pd.DataFrame({"id": ["HH-1", "HH-2", "HH-3"], "size": [np.int64(4), pd.NA, np.nan],
+                                 "poor": [np.bool_(True), np.bool_(False), None]}), "Household")
+    assert [r["size"] for r in hh] == [4, None, None] and type(hh[0]["size"]) is int
+    assert [r["poor"] for r in hh] == [True, False, None] and type(hh[0]["poor"]) is bool
+    fig = node_rows(pd.DataFrame({"id": ["F1", "F2", "F3"], "value": [7, 2.5, np.nan],
+                                  "as_of": [pd.Timestamp("2021-04-08"), pd.NaT, pd.NaT]}), "ReportedFigure")
+    assert [r["value"] for r in fig] == [7.0, 2.5, None] and type(fig[0]["value"]) is float
+    assert [r["as_of"] for r in fig] == [dt.date(2021, 4, 8), None, None]
+    text = node_rows(pd.DataFrame({"id": ["F1", "F2"], "value": [7, 8], "as_of": ["2021-04-08", None]}),
+                     "ReportedFigure")
+    assert [r["as_of"] for r in text] == [dt.date(2021, 4, 8), None]
+    pm = node_rows(pd.DataFrame({"id": ["P1", "P2", "P3"],
+                                 "roles": [np.array(["mediator"], dtype=object), [], None]}), "PartyMember")
+    assert [r["roles"] for r in pm] == [["mediator"], [], None]
 
 
 # --- values --------------------------------------------------------------------------------

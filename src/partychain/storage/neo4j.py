@@ -80,7 +80,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import json
 import logging
 import math
@@ -92,7 +91,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import neo4j
-import pandas as pd
 import pyarrow as pa
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
@@ -391,56 +389,10 @@ def batches(rows: Any, size: int) -> Iterator[Any]:
 # --- ledger frames -> parameter rows -----------------------------------------------------
 
 
-def _missing(x: Any) -> bool:
-    if x is None or x is pd.NaT or x is pd.NA:  # NaT is a datetime instance: test it first
-        return True
-    if isinstance(x, float):
-        return math.isnan(x)
-    if isinstance(x, str | bool | int | list | tuple | dict | dt.date):
-        return False
-    try:
-        return bool(pd.isna(x))  # pd.NA, pd.NaT, numpy NaN
-    except (TypeError, ValueError):  # an array
-        return False
-
-
-def _scalar(x: Any, spec: PropertySpec) -> Any:
-    if _missing(x):
-        return None
-    if spec.scalar.python is not dt.date:  # str, int, float, bool: the model's type, whatever numpy type held it
-        return spec.scalar.python(x)
-    if isinstance(x, dt.datetime):
-        return x.date()
-    if isinstance(x, dt.date):
-        return x
-    if isinstance(x, str):
-        return dt.date.fromisoformat(x)
-    return pd.Timestamp(x).date()
-
-
-def cell(x: Any, spec: PropertySpec) -> Any:
-    """A frame cell as the Python value the driver sends for the property's model type.
-
-    Types follow the model, not the frame (an integral float property stays a float), so
-    Neo4j stores what the embedded engine stores and both checksum alike.
-
-    >>> from partychain.graph_model import NODES, properties_of
-    >>> cell(float("nan"), properties_of(NODES["Household"])["size"]) is None
-    True
-    >>> cell(800, properties_of(NODES["Base"])["scale"])
-    800.0
-    """
-    if spec.is_list:
-        if x is None or (isinstance(x, float) and math.isnan(x)):
-            return None
-        return [_scalar(v, spec) for v in list(x)]
-    return _scalar(x, spec)
-
-
 def _column(table: pa.Table, name: str, spec: PropertySpec) -> list[Any]:
     """One column of a model-typed Arrow table (:func:`~.writer.as_table`) as the Python values the driver
     sends: Arrow's own conversion (strings, ints, floats, bools, dates, lists of them; null → ``None``), with a
-    float NaN (what a pandas float column holds for a missing value) as ``None`` too, like :func:`cell`."""
+    float NaN (what a pandas float column holds for a missing value) as ``None`` too."""
     values = table.column(name).to_pylist()
     if pa.types.is_floating(spec.scalar.arrow):
         if spec.is_list:
@@ -453,8 +405,8 @@ def node_rows(frame: Frame, label: str) -> list[dict[str, Any]]:
     """The rows of a node frame as graph-property maps (missing values → null → property not set).
 
     Built column by column: the frame as an Arrow table of the model's types (:func:`~.writer.as_table`, the
-    table the embedded engine copies from), each column converted by Arrow at once, then zipped into maps; the
-    values are those :func:`cell` makes of each cell, without a Python call per cell.
+    table the embedded engine copies from), each column converted by Arrow at once, then zipped into maps: each
+    value of the model's Python type whatever numpy or pandas type held it, and a missing one ``None``.
     """
     specs = graph_properties_of(NODES[label])
     table = as_table(frame, specs)
