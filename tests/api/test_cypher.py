@@ -173,7 +173,9 @@ def test_runaway_queries_cannot_pile_up(roomy: EmbeddedStore, settings_for: Any,
         t = threading.Thread(target=lambda: results.append(c.post("/api/v1/cypher", json=slow,
                                                                    headers=headers).status_code))
         t.start()
-        time.sleep(0.3)
+        deadline = time.monotonic() + 30  # until the slow query holds the slot (0.3 s was not always enough)
+        while app.state.query_slots.wait_idle(0) and time.monotonic() < deadline:
+            time.sleep(0.02)
         busy = c.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=headers)
         t.join()
         assert busy.status_code == 503 and "Retry-After" in busy.headers
