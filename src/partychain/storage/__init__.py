@@ -7,13 +7,28 @@ Neo4j); the third writer, :mod:`~partychain.storage.neo4j_admin`, writes neo4j-a
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from partychain.settings import Settings, get_settings
+if TYPE_CHECKING:
+    from partychain.settings import Settings
 
-from .base import DatasetInfo, GraphStore, QueryResult
+    from .base import DatasetInfo, GraphStore
+    from .result import QueryResult
 
 __all__ = ["DatasetInfo", "GraphStore", "QueryResult", "open_store"]
+
+# Imported on first use, not with the package: the embedded engine's query workers run
+# ``python -m partychain.storage.sandbox``, which imports this package first, and a worker needs none of the
+# stores, the settings or pandas (it starts in half the time without them).
+_LAZY = {"DatasetInfo": ".base", "GraphStore": ".base", "QueryResult": ".result"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(settings: Settings | None = None, *, db: Path | None = None) -> GraphStore:
@@ -21,6 +36,8 @@ def open_store(settings: Settings | None = None, *, db: Path | None = None) -> G
 
     Nothing is connected until the first query.
     """
+    from partychain.settings import get_settings
+
     settings = settings or get_settings()
     if settings.engine_name == "neo4j":
         from .neo4j import Neo4jStore

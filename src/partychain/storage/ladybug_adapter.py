@@ -8,9 +8,7 @@ shape whichever path ran the query.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from partychain.errors import (
     PartychainError,
@@ -20,9 +18,11 @@ from partychain.errors import (
     ReadOnlyViolation,
     StoreBusy,
 )
-from partychain.graph_model import NODES, RELS, graph_properties_of
 
-from .base import RowBudget, normalize_value
+from .result import RowBudget, normalize_value
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 POOL_FULL = "buffer pool is full"
 """How the engine says its buffer pool (the query memory of the read handle) is full."""
@@ -36,6 +36,9 @@ def strip_internal(row: list[Any]) -> list[Any]:
     out = []
     for v in row:
         if isinstance(v, dict) and "_LABEL" in v:
+            # here, not at the top: a query worker imports the model only once a query returns a node
+            from partychain.graph_model import NODES, RELS, graph_properties_of
+
             label = v["_LABEL"]
             model = NODES.get(label) or RELS.get(label)
             keep = set(graph_properties_of(model)) if model else set()
@@ -51,7 +54,7 @@ def read_result(res: Any, max_rows: int | None = None) -> tuple[list[str], list[
     """Columns, rows (plain values, stripped nodes and relationships) and whether the row cap cut them.
 
     ``res`` is what ``Connection.execute`` returned (of several statements, the last one answers);
-    ``max_rows`` is a :class:`~.base.RowBudget` (list elements count too), ``None`` for no cap.
+    ``max_rows`` is a :class:`~.result.RowBudget` (list elements count too), ``None`` for no cap.
     """
     if isinstance(res, list):  # several statements: the last one answers
         res = res[-1]
@@ -71,6 +74,8 @@ def read_result(res: Any, max_rows: int | None = None) -> tuple[list[str], list[
 
 def _plain(t: pa.DataType) -> bool:
     """Arrow types whose Python values are already the store's plain values (no dates, decimals or nodes)."""
+    import pyarrow as pa  # loaded already: ``t`` is an Arrow type (a query worker never reads through Arrow)
+
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return _plain(t.value_type)
     return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t)
@@ -81,7 +86,7 @@ def read_columns(res: Any) -> tuple[list[str], list[list[Any]]]:
     """Columns and rows of a whole result as :func:`read_result` gives them, read through Arrow: the engine
     converts column by column instead of a Python call per row (for large trusted answers: the derivation).
 
-    Columns of dates, decimals, nodes or maps go through :func:`~.base.normalize_value` and
+    Columns of dates, decimals, nodes or maps go through :func:`~.result.normalize_value` and
     :func:`strip_internal` as in :func:`read_result`.
     """
     if isinstance(res, list):

@@ -115,18 +115,10 @@ from partychain.graph_model.frames import ValidatedLedger
 from partychain.graph_model.properties import PropertySpec
 
 from . import guard
-from .base import (
-    PLAIN_TYPES,
-    DatasetInfo,
-    GraphStore,
-    LoadTarget,
-    Progress,
-    QueryResult,
-    RowBudget,
-    normalize_value,
-)
+from .base import DatasetInfo, GraphStore, LoadTarget, Progress
 from .derived import DerivedIndex, open_derived, write_derived
 from .personal import PersonalStore
+from .result import PLAIN_TYPES, QueryResult, RowBudget, normalize_value
 from .writer import Frame, as_table, write_ledger
 
 if TYPE_CHECKING:

@@ -55,8 +55,8 @@ from typing import Any
 
 from partychain.errors import QueryCrashed, QueryResourceExceeded, QueryTimeout, StoreError
 
-from .base import QueryResult, RowBudget
 from .ladybug_adapter import engine_error, read_result
+from .result import QueryResult, RowBudget
 
 log = logging.getLogger(__name__)
 
