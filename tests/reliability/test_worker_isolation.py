@@ -174,3 +174,15 @@ def test_closing_the_store_stops_its_workers(graph: Path) -> None:
     assert not any(d.exists() for d in scratch)  # the workers' own folders are gone too
     assert store.run_readonly("RETURN 2 AS x", timeout_s=5, max_rows=1)[0].rows == [[2]]  # starts again on use
     store.close()
+
+
+def test_a_worker_imports_only_what_a_query_needs() -> None:
+    """A worker process (``python -m partychain.storage.sandbox``) loads neither pandas nor the stores nor the
+    settings: the pool starts, and a killed worker is replaced, in a fraction of the time (docs/reliability.md)."""
+    heavy = ("pandas", "pyarrow", "pydantic", "partychain.settings", "partychain.storage.base",
+             "partychain.storage.embedded", "partychain.storage.neo4j", "partychain.graph_model")
+    probe = ("import sys\n"
+             "import partychain.storage.sandbox, ladybug\n"
+             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert res.stdout.strip() == "[]", res.stdout + res.stderr
