@@ -179,10 +179,25 @@ def test_closing_the_store_stops_its_workers(graph: Path) -> None:
 def test_a_worker_imports_only_what_a_query_needs() -> None:
     """A worker process (``python -m partychain.storage.sandbox``) loads neither pandas nor the stores nor the
     settings: the pool starts, and a killed worker is replaced, in a fraction of the time (docs/reliability.md)."""
-    heavy = ("pandas", "pyarrow", "pydantic", "partychain.settings", "partychain.storage.base",
-             "partychain.storage.embedded", "partychain.storage.neo4j", "partychain.graph_model")
+    heavy = ("pandas", "partychain.settings", "partychain.storage.base", "partychain.storage.embedded",
+             "partychain.storage.neo4j", "partychain.loaders")
     probe = ("import sys\n"
              "import partychain.storage.sandbox, ladybug\n"
              f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert res.stdout.strip() == "[]", res.stdout + res.stderr
+
+
+def test_a_small_memory_limit_still_returns_nodes(graph: Path) -> None:
+    """What a query's answer needs (the model that shapes nodes and relationships) is loaded before the worker
+    limits its address space: loaded on first use instead, under a 64 MB limit, its shared libraries failed to
+    map and the first query returning a node failed (an ImportError, or the worker died)."""
+    pool = WorkerPool(1, Limits(memory_mb=64))
+    try:
+        res, _ = pool.run(db_file(graph), "MATCH (v:Village)-[r:PART_OF]->(t:Town) RETURN v, r ORDER BY v.code LIMIT 1",
+                          {}, timeout_s=10, max_rows=100)
+        (village, rel), = res.rows
+        assert village["_label"] == "Village" and village["code"] == "520628101001" and rel == {"_type": "PART_OF"}
+        still_serves(pool, graph)
+    finally:
+        pool.close()

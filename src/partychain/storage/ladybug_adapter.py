@@ -8,7 +8,9 @@ shape whichever path ran the query.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
 
 from partychain.errors import (
     PartychainError,
@@ -18,11 +20,9 @@ from partychain.errors import (
     ReadOnlyViolation,
     StoreBusy,
 )
+from partychain.graph_model import NODES, RELS, graph_properties_of
 
 from .result import RowBudget, normalize_value
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 POOL_FULL = "buffer pool is full"
 """How the engine says its buffer pool (the query memory of the read handle) is full."""
@@ -36,9 +36,6 @@ def strip_internal(row: list[Any]) -> list[Any]:
     out = []
     for v in row:
         if isinstance(v, dict) and "_LABEL" in v:
-            # here, not at the top: a query worker imports the model only once a query returns a node
-            from partychain.graph_model import NODES, RELS, graph_properties_of
-
             label = v["_LABEL"]
             model = NODES.get(label) or RELS.get(label)
             keep = set(graph_properties_of(model)) if model else set()
@@ -74,8 +71,6 @@ def read_result(res: Any, max_rows: int | None = None) -> tuple[list[str], list[
 
 def _plain(t: pa.DataType) -> bool:
     """Arrow types whose Python values are already the store's plain values (no dates, decimals or nodes)."""
-    import pyarrow as pa  # loaded already: ``t`` is an Arrow type (a query worker never reads through Arrow)
-
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return _plain(t.value_type)
     return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t)
