@@ -39,6 +39,11 @@ def test_the_first_command_serves_the_dashboard_and_prints_a_sign_in_link(served
     anonymous = httpx.get(served.base + "/api/v1/gaps", params={"scope": "520628", "kind": "bases_without_member"})
     assert anonymous.status_code == 403
     assert served.api("/gaps", scope="520628", kind="bases_without_member")["total"] > 0
+    # a Cypher query in a query worker, on the graph the command names relative to its folder (--db var/graph)
+    cypher = httpx.post(served.base + "/api/v1/cypher", timeout=60,
+                        headers={"Authorization": f"Bearer {served.key}"},
+                        json={"query": "MATCH (v:Village) RETURN count(v) AS n"})
+    assert cypher.status_code == 200 and cypher.json()["rows"] == [[522]], cypher.text
     assert "partychain API on" in served.log.read_text()
 
 

@@ -201,3 +201,18 @@ def test_a_small_memory_limit_still_returns_nodes(graph: Path) -> None:
         still_serves(pool, graph)
     finally:
         pool.close()
+
+
+def test_a_graph_named_by_a_relative_path_answers(mini_graph: EmbeddedStore, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``partychain serve --db var/graph`` (the README's first command) names the graph relative to the server's
+    folder; a worker opens it through a link in its own folder, where that path named nothing, and every
+    researcher query was a 503 ("Cannot create an empty database under READ ONLY mode")."""
+    shutil.copytree(mini_graph.path, tmp_path / "var" / "graph", symlinks=True)
+    monkeypatch.chdir(tmp_path)
+    store = EmbeddedStore(Path("var") / "graph", query_workers=1)
+    try:
+        res, cut = store.run_readonly("MATCH (v:Village) RETURN count(v) AS n", timeout_s=10, max_rows=5)
+        assert res.rows == [[4]] and not cut
+    finally:
+        store.close()

@@ -420,7 +420,10 @@ class WorkerPool:
             self._count("queries")
             p.queries += 1
             try:
-                p.conn.send(("run", str(db_file), query, dict(parameters or {}), float(timeout_s), int(max_rows)))
+                # absolute: the worker opens the file through a link in its own folder, where a relative path
+                # (`partychain serve --db var/graph`) would name nothing
+                p.conn.send(("run", os.path.abspath(db_file), query, dict(parameters or {}), float(timeout_s),
+                             int(max_rows)))
             except (OSError, ValueError) as e:
                 raise QueryCrashed(f"the query worker was gone ({p.describe_exit()})") from e
             try:
