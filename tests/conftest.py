@@ -143,13 +143,25 @@ def mini_graph(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     return store
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this test run that every pytest-xdist worker sees (the parent of each worker's
+    own; a run without workers has its own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:func:`_run_folder` as a fixture: where the workers of one run share what they build once."""
+    return _run_folder(tmp_path_factory)
+
+
 def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
     """``ROOT/name``, built by ``build(ROOT/name)`` once per test run: ``ROOT`` is the directory the xdist
     workers share (the parent of each worker's base temp; a run without workers has its own), the first
     worker to get there builds under an exclusive lock while the others wait, and a marker beside the
     directory (not in it) says the build finished, so a build that failed is done again, from scratch."""
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = _run_folder(tmp_path_factory)
     target, done = root / name, root / f"{name}.built"
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -90,13 +89,6 @@ def _install(npm: str) -> None:
         print(f"cypher-lint: npm ci took {time.monotonic() - started:.1f} s")
 
 
-def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The temporary folder of this test run that every pytest-xdist worker sees (the parent of each worker's
-    own; a run without workers has its own)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 def make_linter(node: str, shared: Path | None = None) -> Linter:
     """``lint(queries, schema)`` running lint.mjs with ``node``; with ``shared``, each distinct request is linted
     once per test run (see the module doc) and its answer kept in that folder."""
@@ -145,14 +137,14 @@ def make_linter(node: str, shared: Path | None = None) -> Linter:
 
 
 @pytest.fixture(scope="session")
-def cypher_linter(tmp_path_factory: pytest.TempPathFactory) -> Linter:
+def cypher_linter(run_folder: Path) -> Linter:
     """``lint(queries, schema)``: Neo4j's Cypher 5 linter, installed from the lock file if need be; each distinct
     request linted once per test run."""
     node = _require("node")
     npm = _require("npm")
     if _needs_install():
         _install(npm)
-    return make_linter(node, shared_folder(tmp_path_factory))
+    return make_linter(node, run_folder)
 
 
 def _format_diagnostics(text: str, diagnostics: list[Diagnostic], origin: str = "") -> str:

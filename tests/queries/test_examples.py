@@ -39,9 +39,9 @@ def test_example_runs_and_returns_rows(mini_graph, where: str, query: str) -> No
 
 
 @pytest.fixture(scope="module")
-def lint_results(cypher_lint_harness: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+def lint_results(cypher_lint_harness: ModuleType, run_folder: Path) -> dict[str, list]:
     node = cypher_lint_harness._require("node")
-    lint = cypher_lint_harness.make_linter(node, cypher_lint_harness.shared_folder(tmp_path_factory))
+    lint = cypher_lint_harness.make_linter(node, run_folder)
     return lint(dict(EXAMPLES), linter_schema())
 
 
