@@ -139,11 +139,36 @@ def test_generated_statements_pass_neo4j_linter(cypher_lint_harness: ModuleType)
                                                                            first=True)})
     schema = linter_schema()
     schema["labels"].append(DATASET_LABEL)
+    linted = _each_shape_and_identifier(queries, schema)
     proc = subprocess.run([node, str(lint)], check=False, cwd=LINT_DIR, capture_output=True, text=True, timeout=300,
-                          input=json.dumps({"schema": schema, "queries": queries}))
+                          input=json.dumps({"schema": schema, "queries": linted}))
     assert proc.returncode == 0, proc.stderr
     problems = {k: v for k, v in json.loads(proc.stdout).items() if v}
     assert not problems, problems
+
+
+def _each_shape_and_identifier(queries: dict[str, str], schema: dict[str, list[str]]) -> dict[str, str]:
+    """The statements to lint: one of each shape (the text with every model identifier, label, relationship
+    type or property key, replaced by one placeholder), then more until every identifier the whole set names is
+    in one of them (each time the one naming most of those not yet named).
+
+    Neo4j's linter costs about 0.1 s of CPU a statement, and most of the generated statements differ only in
+    their identifiers (197 statements, 19 shapes): linting each shape once and each identifier in some
+    statement sees every construct and every name the load and the bulk reads send."""
+    names = {n for kind in ("labels", "relationshipTypes", "propertyKeys") for n in schema[kind]}
+    ident = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
+    linted: dict[str, str] = {}
+    for name, text in queries.items():
+        if ident.sub("ID", text) not in {ident.sub("ID", t) for t in linted.values()}:
+            linted[name] = text
+    named = {name: set(ident.findall(text)) for name, text in queries.items()}
+    missing = set().union(*named.values()) - set().union(*(named[n] for n in linted))
+    while missing:
+        best = max(named, key=lambda n: len(named[n] & missing))
+        linted[best] = queries[best]
+        missing -= named[best]
+    assert len(linted) < len(queries) / 4  # the point of it
+    return linted
 
 
 # --- batching and rows -------------------------------------------------------------------
