@@ -17,6 +17,9 @@ import pytest
 from partychain.analysis.effect import (
     NEVER,
     PairingEffect,
+    _match,
+    _match_by_stratum,
+    _town_log,
     clustered,
     design_of,
     fit_design,
@@ -310,3 +313,43 @@ def test_rewiring_preserves_degrees(pairing, within):
             sorted((s, pairing.nodes[w]["town_code"]) for s, w in pairing.edges())
     assert sorted(rewired.edges()) != sorted(pairing.edges())
     assert sorted(rewire_pairings(pairing, seed=11, within=within).edges()) == sorted(rewired.edges())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_matching_all_strata_at_once_is_matching_stratum_by_stratum(seed):
+    """_match's one-matrix path (ties, strata without controls, controls beyond the caliper, fewer
+    controls than neighbours) gives what matching stratum by stratum gives (its path for large counties)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 80))
+    stratum = rng.integers(0, int(rng.integers(1, 8)), n)
+    xs = np.round(rng.normal(size=(n, int(rng.integers(1, 4)))), 1)  # rounded: tied distances
+    rows = rng.permutation(n)
+    cut = int(rng.integers(1, n))
+    t_rows, c_rows = rows[:cut], rows[cut:]
+    k, caliper = int(rng.integers(1, 5)), float(rng.choice([0.1, 0.5, 2.0, np.inf]))
+    got = _match(stratum, xs, t_rows, c_rows, k, caliper)
+    want = _match_by_stratum(stratum, xs, t_rows, c_rows, k, caliper)
+    assert [p.tolist() for p in got[0]] == [p.tolist() for p in want[0]]
+    assert [x.tolist() for x in got[1]] == [x.tolist() for x in want[1]]
+    assert got[2].tolist() == want[2].tolist() and got[3].tolist() == want[3].tolist()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_town_means_are_those_of_pandas(seed):
+    """_town_log gives pandas' groupby mean of the log incomes bit for bit: towns in order or not, incomes
+    missing or not positive, villages without a town."""
+    rng = np.random.default_rng(seed)
+    income = np.exp(rng.normal(10, 1.5, (200, 4)))
+    if seed % 2:
+        income[rng.random(income.shape) < 0.05] = np.nan
+    if seed % 3 == 0:
+        income[rng.random(income.shape) < 0.03] = -1.0
+    town = rng.integers(0, 15, len(income))
+    towns = np.array([f"t{i:02d}" for i in (np.sort(town) if seed % 4 < 2 else town)], dtype=object)
+    if seed % 5 == 0:
+        towns[:3] = None
+    frame = pd.DataFrame(income)
+    want = np.log(frame.where(frame > 0)).set_axis(pd.Index(towns, name="town")).groupby("town").mean()
+    codes, got = _town_log(income, towns)
+    assert list(codes) == list(want.index)
+    assert np.array_equal(got, want.to_numpy(), equal_nan=True)
