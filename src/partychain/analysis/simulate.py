@@ -115,6 +115,13 @@ def _county(code: str) -> tuple[pd.DataFrame, IntArray, int]:
     return villages, town, len(div.towns)
 
 
+@cache
+def _codes(code: str) -> pd.api.extensions.ExtensionArray:
+    """The county's village codes as a string array (what ``pd.Series(codes, dtype=str)`` holds), converted
+    once: a panel's pairing ends are taken from it."""
+    return pd.array(_county(code)[0].index.to_numpy(dtype=object), dtype=str)
+
+
 def _pair(rng: np.random.Generator, town: IntArray, weak: npt.NDArray[np.bool_], strong: npt.NDArray[np.bool_],
           order: Callable[[np.random.Generator], IntArray], *, pairing_share: float, cross_town_share: float,
           hub_capacity: tuple[float, ...]) -> list[tuple[int, int]]:
@@ -215,9 +222,9 @@ def simulate_panel(scenario: str | Scenario, *, seed: int, county: str = "520628
     y = y0 + np.rint(np.where(on, bump, 0.0))
     # the tables as panel_from_frames would make them, built directly (this runs 2,100 times in the calibration)
     income = pd.DataFrame(y, index=villages.index, columns=pd.Index([int(x) for x in years], name="year"))
-    codes = villages.index.to_numpy(dtype=object)
-    pairings = pd.DataFrame({"strong_code": pd.Series(codes[[s for s, _ in pairs]], dtype=str),
-                             "weak_code": pd.Series(codes[[w for _, w in pairs]], dtype=str),
+    codes = _codes(county)
+    pairings = pd.DataFrame({"strong_code": pd.Series(codes.take(np.array([s for s, _ in pairs], dtype=np.int64))),
+                             "weak_code": pd.Series(codes.take(np.array([w for _, w in pairs], dtype=np.int64))),
                              "since": pd.Series([int(since[w]) for _, w in pairs], dtype=np.int64)})
     return PairingPanel(income=income, villages=villages.copy(), pairings=pairings,
                         selection_year=int(p.baseline_year), weak_below=float(p.weak_below),
