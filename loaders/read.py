@@ -34,6 +34,8 @@ import pyarrow.csv as pa_csv
 from partychain.errors import LedgerError, Problem
 from partychain.graph_model import TABLES, Table
 
+from .coerce import text_array
+
 log = logging.getLogger(__name__)
 
 MAX_CELL_CHARS = 100_000  # longer cells are refused (a pasted document, a broken export), keeping output bounded
@@ -148,7 +150,7 @@ def _header_row(table: Table, top: list[list[str]]) -> int:
 def _split_header(table: Table, file: str, cells: pd.DataFrame, problems: list[Problem],
                   first_line: int = 1) -> tuple[list[str], pd.DataFrame, int]:
     """(header, body, row number of the body's first row) of a table read without a header."""
-    top = [[str(v) for v in cells.iloc[i].tolist()] for i in range(min(HEADER_SEARCH_ROWS, len(cells)))]
+    top = _top_rows(cells, min(HEADER_SEARCH_ROWS, len(cells)))
     h = _header_row(table, top)
     if h:
         titles = " / ".join(clip(v, 60) for r in top[:h] for v in r if v.strip())
@@ -156,7 +158,14 @@ def _split_header(table: Table, file: str, cells: pd.DataFrame, problems: list[P
                                 + (f": {titles}" if titles else ""), severity="warning", file=file))
     body = cells.iloc[h + 1:].reset_index(drop=True)
     body.columns = range(body.shape[1])
-    return [str(v) for v in cells.iloc[h].tolist()], body, first_line + h + 1
+    return top[h] if h < len(top) else _top_rows(cells, h + 1)[h], body, first_line + h + 1
+
+
+def _top_rows(cells: pd.DataFrame, n: int) -> list[list[str]]:
+    """The first ``n`` rows as text, read column by column (a row of a frame is built column by column anyway)."""
+    head = cells.iloc[:n]
+    columns = [head.iloc[:, j].tolist() for j in range(head.shape[1])]
+    return [[str(col[i]) for col in columns] for i in range(n)]
 
 
 THREADED_CELLS = 200_000
@@ -202,25 +211,29 @@ def _normalize(table: Table, file: str, header: list[str], cells: pd.DataFrame, 
     frame = frame[[c.name for c in table.columns]]
     rows = np.arange(first_row, first_row + len(frame))
 
-    def clean(c: str) -> tuple[pd.Series, np.ndarray]:
+    def clean(c: str) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+        if isinstance(frame[c].array, pd.arrays.ArrowStringArray):
+            return _clean_arrow(frame[c])
         s = frame[c].str.strip()
         quoted = s.str.startswith("'").to_numpy(dtype=bool)
         if quoted.any():  # Excel's text marker ('0123, or '=... from a spreadsheet-safe export)
             s = s.where(~quoted, s.str.slice(1))
-        return s, _longer_than(s, MAX_CELL_CHARS)
+        return s, _longer_than(s, MAX_CELL_CHARS), (s != "").to_numpy(dtype=bool)
 
     if len(frame) * len(frame.columns) >= THREADED_CELLS:  # one column per thread: the kernels release the GIL
         with ThreadPoolExecutor(max_workers=2) as pool:
             cleaned = list(pool.map(clean, list(frame.columns)))
     else:  # a small table: starting threads costs more than the columns' work
         cleaned = [clean(c) for c in frame.columns]
-    for c, (s, long) in zip(list(frame.columns), cleaned, strict=True):
+    for c, (s, long, _) in zip(list(frame.columns), cleaned, strict=True):
         for j in np.flatnonzero(long):
             problems.append(Problem(table.name, int(rows[j]), c, f"cell is {len(s.iloc[j]):,} characters long "
                                     f"(at most {MAX_CELL_CHARS:,}): {clip(s.iloc[j], 40)!r}", file=file))
-        frame[c] = s
+    if len(frame.columns):  # one new frame of the cleaned columns (not one assignment per column)
+        frame = pd.DataFrame(dict(zip(list(frame.columns), [s for s, _, _ in cleaned], strict=True)),
+                             index=frame.index, copy=False)
     # a row is blank when every cell is "" (the same as astype(bool), without converting to Python objects)
-    nonblank = np.logical_or.reduce([(frame[c] != "").to_numpy(dtype=bool) for c in frame.columns]) \
+    nonblank = np.logical_or.reduce([filled for _, _, filled in cleaned]) \
         if len(frame.columns) else np.zeros(len(frame), dtype=bool)
     skipped = 0
     if not nonblank.all():
@@ -231,6 +244,25 @@ def _normalize(table: Table, file: str, header: list[str], cells: pd.DataFrame, 
         frame = frame.loc[nonblank].reset_index(drop=True)
         rows = rows[nonblank]
     return RawTable(table=table, file=file, frame=frame, rows=rows, skipped=skipped)
+
+
+def _clean_arrow(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """``clean`` of an Arrow-backed column in Arrow compute, the kernels pandas' ``.str`` methods call
+    (``strip``: ``utf8_trim_whitespace``; ``slice(1)``: ``utf8_slice_codeunits``), without a pandas
+    Series per step: (cells stripped, without Excel's leading ``'``; cells longer than MAX_CELL_CHARS;
+    cells not "", missing ones included as pandas' ``!= ""`` counts them)."""
+    arr = pc.utf8_trim_whitespace(pa.array(column))
+    quoted = pc.fill_null(pc.starts_with(arr, "'"), False)
+    if pc.any(quoted).as_py():  # Excel's text marker ('0123, or '=... from a spreadsheet-safe export)
+        arr = pc.if_else(quoted, pc.utf8_slice_codeunits(arr, 1, np.iinfo(np.int64).max), arr)
+    s = pd.Series(text_array(arr, column.dtype), index=column.index, copy=False)
+    nbytes = pc.fill_null(pc.binary_length(arr), 0).to_numpy()
+    candidates = np.flatnonzero(nbytes > MAX_CELL_CHARS)  # a byte count bounds the character count
+    long = np.zeros(len(s), dtype=bool)
+    if len(candidates):
+        long[candidates] = (s.iloc[candidates].str.len() > MAX_CELL_CHARS).to_numpy(dtype=bool)
+    filled = pc.fill_null(pc.not_equal(arr, ""), True).to_numpy(zero_copy_only=False)
+    return s, long, filled
 
 
 def _longer_than(s: pd.Series, limit: int) -> np.ndarray:
