@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,27 @@ def _numeric_text(s: pd.Series) -> pd.Series:
     if wide.any():
         norm = norm.where(~wide, norm.str.translate(_FULL_WIDTH))
     return norm
+
+
+def text_array(values: pa.Array | pa.ChunkedArray, dtype: Any) -> Any:
+    """Arrow strings as the pandas text array of ``dtype`` (an Arrow-backed ``StringDtype``), without a copy
+    and without ``pd.array``'s inference (a third of its time)."""
+    try:
+        return pd.arrays.ArrowStringArray(values, dtype=dtype)
+    except TypeError:  # pandas before 3 takes no dtype here
+        return pd.array(values, dtype=dtype)
+
+
+def empty_cells(s: pd.Series) -> np.ndarray:
+    """``(s == "").to_numpy()``: the empty cells (a missing cell is not one), in Arrow compute for an
+    Arrow-backed column (a third of the time of pandas' comparison, which matters for many small tables).
+
+    >>> empty_cells(pd.Series(["", "a", None], dtype="str")).tolist()
+    [True, False, False]
+    """
+    if isinstance(s.array, pd.arrays.ArrowStringArray):
+        return pc.fill_null(pc.equal(pa.array(s.array), ""), False).to_numpy(zero_copy_only=False)
+    return (s == "").to_numpy()
 
 
 def _arrow_text(s: pd.Series) -> pa.ChunkedArray | None:
@@ -86,7 +108,7 @@ def to_int(s: pd.Series) -> Converted:
         values, mask = _numpy_masked(fast, 0)
         return Converted(pd.Series(pd.arrays.IntegerArray(values.astype(np.int64), mask), index=s.index),
                          np.zeros(len(s), dtype=bool), "not a whole number")
-    empty = (s == "").to_numpy()
+    empty = empty_cells(s)
     norm = _numeric_text(s)
     ok = norm.str.match(_INT_RE).to_numpy()
     num = pd.to_numeric(norm.where(ok & ~empty, None), errors="coerce")
@@ -101,7 +123,7 @@ def to_float(s: pd.Series) -> Converted:
         if np.isfinite(values).all():  # "inf" and "nan" are refused by the careful path
             return Converted(pd.Series(pd.arrays.FloatingArray(values.astype(np.float64), mask), index=s.index),
                              np.zeros(len(s), dtype=bool), "not a number")
-    empty = (s == "").to_numpy()
+    empty = empty_cells(s)
     norm = _numeric_text(s)
     num = pd.to_numeric(norm.where(~pd.Series(empty, index=s.index), None), errors="coerce")
     bad = ~empty & num.isna().to_numpy()
@@ -119,14 +141,14 @@ def to_bool(s: pd.Series) -> Converted:
     low = s.str.lower()
     t = low.isin(TRUE).to_numpy()
     f = low.isin(FALSE).to_numpy()
-    empty = (s == "").to_numpy()
+    empty = empty_cells(s)
     vals = pd.array(np.where(t, True, False), dtype="boolean")
     vals[empty] = pd.NA
     return Converted(pd.Series(vals, index=s.index), ~empty & ~t & ~f, "not a yes/no value (true/false/1/0/是/否)")
 
 
 def to_date(s: pd.Series) -> Converted:
-    empty = (s == "").to_numpy()
+    empty = empty_cells(s)
     norm = s.str.replace(r"[./年月]", "-", regex=True).str.replace("日", "", regex=False)
     parsed = pd.to_datetime(norm.where(~pd.Series(empty, index=s.index), None), format="%Y-%m-%d",
                             errors="coerce")
@@ -143,8 +165,14 @@ def to_date(s: pd.Series) -> Converted:
 def to_text(s: pd.Series) -> Converted:
     """Text as it is, missing where empty (Arrow-backed text stays Arrow-backed: no Python objects)."""
     if isinstance(s.array, pd.arrays.ArrowStringArray):
-        empty = (s == "").to_numpy(dtype=bool)
-        return Converted(s.where(~empty) if empty.any() else s, np.zeros(len(s), dtype=bool), "")
+        arr = pa.array(s.array)
+        empty = pc.fill_null(pc.equal(arr, ""), False)
+        if not pc.any(empty).as_py():
+            return Converted(s, np.zeros(len(s), dtype=bool), "")
+        # s.where(~empty), in Arrow: "" becomes missing
+        values = pc.if_else(empty, pa.scalar(None, arr.type), arr)
+        return Converted(pd.Series(text_array(values, s.dtype), index=s.index, copy=False),
+                         np.zeros(len(s), dtype=bool), "")
     vals = s.astype(object).where(s != "", None)
     return Converted(vals, np.zeros(len(s), dtype=bool), "")
 
