@@ -203,38 +203,36 @@ def _normalize(table: Table, file: str, header: list[str], cells: pd.DataFrame, 
             ok = False
     if not ok:
         return None
-    frame = cells.iloc[:, list(keep)].copy()
-    frame.columns = list(keep.values())
-    for c in table.columns:
-        if c.name not in frame.columns:
-            frame[c.name] = ""
-    frame = frame[[c.name for c in table.columns]]
-    rows = np.arange(first_row, first_row + len(frame))
+    # the model's columns in its order, a column the file lacks as empty cells
+    given = {canon: i for i, canon in keep.items()}
+    names = [c.name for c in table.columns]
+    rows = np.arange(first_row, first_row + len(cells))
 
     def clean(c: str) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-        if isinstance(frame[c].array, pd.arrays.ArrowStringArray):
-            return _clean_arrow(frame[c])
-        s = frame[c].str.strip()
+        column = cells.iloc[:, given[c]] if c in given else pd.Series("", index=cells.index)
+        if isinstance(column.array, pd.arrays.ArrowStringArray):
+            return _clean_arrow(column)
+        s = column.str.strip()
         quoted = s.str.startswith("'").to_numpy(dtype=bool)
         if quoted.any():  # Excel's text marker ('0123, or '=... from a spreadsheet-safe export)
             s = s.where(~quoted, s.str.slice(1))
         return s, _longer_than(s, MAX_CELL_CHARS), (s != "").to_numpy(dtype=bool)
 
-    if len(frame) * len(frame.columns) >= THREADED_CELLS:  # one column per thread: the kernels release the GIL
+    if len(cells) * len(names) >= THREADED_CELLS:  # one column per thread: the kernels release the GIL
         with ThreadPoolExecutor(max_workers=2) as pool:
-            cleaned = list(pool.map(clean, list(frame.columns)))
+            cleaned = list(pool.map(clean, names))
     else:  # a small table: starting threads costs more than the columns' work
-        cleaned = [clean(c) for c in frame.columns]
-    for c, (s, long, _) in zip(list(frame.columns), cleaned, strict=True):
+        cleaned = [clean(c) for c in names]
+    for c, (s, long, _) in zip(names, cleaned, strict=True):
         for j in np.flatnonzero(long):
             problems.append(Problem(table.name, int(rows[j]), c, f"cell is {len(s.iloc[j]):,} characters long "
                                     f"(at most {MAX_CELL_CHARS:,}): {clip(s.iloc[j], 40)!r}", file=file))
-    if len(frame.columns):  # one new frame of the cleaned columns (not one assignment per column)
-        frame = pd.DataFrame(dict(zip(list(frame.columns), [s for s, _, _ in cleaned], strict=True)),
-                             index=frame.index, copy=False)
+    # one frame of the cleaned columns (not a copy of the cells, then one assignment per column)
+    frame = pd.DataFrame(dict(zip(names, [s for s, _, _ in cleaned], strict=True)), index=cells.index, copy=False) \
+        if names else cells.iloc[:, []].copy()
     # a row is blank when every cell is "" (the same as astype(bool), without converting to Python objects)
     nonblank = np.logical_or.reduce([filled for _, _, filled in cleaned]) \
-        if len(frame.columns) else np.zeros(len(frame), dtype=bool)
+        if names else np.zeros(len(frame), dtype=bool)
     skipped = 0
     if not nonblank.all():
         skipped = int((~nonblank).sum())
