@@ -576,7 +576,7 @@ def _node_frame(label: str, tt: _Typed, mask: np.ndarray) -> pd.DataFrame:
             out[name] = pd.Series(np.full(n, None, dtype=object), dtype=object)
         else:
             out[name] = (s if every else s[mask]).reset_index(drop=True)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # the columns are this frame's own (no second copy)
 
 
 def validate_ledger(raw: RawLedger, *, today: dt.date | None = None) -> ValidatedLedger:
@@ -747,7 +747,7 @@ def _build(typed: dict[str, _Typed], resolved: dict[tuple[str, str], _Resolved],
                     data: dict[str, object] = {"from": _text_series(f), "to": _text_series(t)}
                     for pname in properties_of(RELS[c.ref.rel]):
                         data[pname] = c.ref.rel_props.get(pname)
-                    rels[(c.ref.rel, a, b)].append(pd.DataFrame(data))
+                    rels[(c.ref.rel, a, b)].append(pd.DataFrame(data, copy=False))
             if table.secondary is not None:
                 sec = table.secondary
                 sec_cols = [c for c in table.columns if c.node == sec.label]
@@ -774,7 +774,8 @@ def _build(typed: dict[str, _Typed], resolved: dict[tuple[str, str], _Resolved],
             for a, b, idx in _by_labels(rs.target_label[ia], rt.target_label[ib]):
                 i = pa.array(idx)
                 frame = pd.DataFrame({"from": _text_series(froms.take(i)), "to": _text_series(tos.take(i)),
-                                      **{k: v.iloc[idx].reset_index(drop=True) for k, v in props.items()}})
+                                      **{k: v.iloc[idx].reset_index(drop=True) for k, v in props.items()}},
+                                     copy=False)
                 rels[(table.rel, str(a), str(b))].append(frame)
     whole = {k: v[0] if len(v) == 1 else pd.concat(v, ignore_index=True) for k, v in nodes.items()}
     graph, personal = _split_personal(whole)
