@@ -46,6 +46,11 @@ def _numeric_text(s: pd.Series) -> pd.Series:
     return norm
 
 
+STR = pd.Series([], dtype=str).dtype
+"""pandas' text dtype (what ``dtype="str"`` means): Arrow-backed strings since pandas 3."""
+ARROW_STR = isinstance(STR, pd.StringDtype) and STR.storage == "pyarrow"
+
+
 def text_array(values: pa.Array | pa.ChunkedArray, dtype: Any) -> Any:
     """Arrow strings as the pandas text array of ``dtype`` (an Arrow-backed ``StringDtype``), without a copy
     and without ``pd.array``'s inference (a third of its time)."""

@@ -16,6 +16,7 @@ or skipped as blank (``RawTable.skipped``, reported in a warning), so
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import mmap
@@ -34,7 +35,7 @@ import pyarrow.csv as pa_csv
 from partychain.errors import LedgerError, Problem
 from partychain.graph_model import TABLES, Table
 
-from .coerce import text_array
+from .coerce import ARROW_STR, STR, text_array
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +279,15 @@ def _longer_than(s: pd.Series, limit: int) -> np.ndarray:
 
 # column types for pyarrow's reader: every column is text (names are pyarrow's generated f0, f1, ...)
 _ARROW_TEXT = {f"f{i}": pa.string() for i in range(512)}
+# the reader's options, made once (the column types alone took a tenth of a small file's read)
+_ARROW_READ = pa_csv.ReadOptions(autogenerate_column_names=True, block_size=16 << 20)
+_ARROW_CONVERT = pa_csv.ConvertOptions(column_types=_ARROW_TEXT, strings_can_be_null=False,
+                                       quoted_strings_can_be_null=False)
+
+
+@functools.cache
+def _arrow_parse(sep: str, quoted: bool) -> pa_csv.ParseOptions:
+    return pa_csv.ParseOptions(delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False)
 
 
 def _arrow_cells(path: Path) -> pd.DataFrame | None:
@@ -303,18 +313,15 @@ def _arrow_cells(path: Path) -> pd.DataFrame | None:
     first_line = body.decode("utf-8", errors="ignore").split("\n", 1)[0]
     sep = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        tbl = pa_csv.read_csv(
-            path, read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=16 << 20),
-            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=_ARROW_TEXT, strings_can_be_null=False,
-                                                  quoted_strings_can_be_null=False))
+        tbl = pa_csv.read_csv(path, read_options=_ARROW_READ, parse_options=_arrow_parse(sep, quoted),
+                              convert_options=_ARROW_CONVERT)
     except (pa.ArrowException, OSError, ValueError) as e:
         log.debug("%s: pyarrow's reader refused the file (%s); reading it with pandas", path.name, e)
         return None
     if not all(pa.types.is_string(t) for t in tbl.schema.types) or tbl.num_rows == 0:
         return None
-    return pd.DataFrame({i: pd.Series(pd.array(col, dtype="str"), copy=False)
-                         for i, col in enumerate(tbl.columns)})
+    return pd.DataFrame({i: pd.Series(text_array(col, STR) if ARROW_STR else pd.array(col, dtype="str"), copy=False)
+                         for i, col in enumerate(tbl.columns)}, copy=False)
 
 
 def _read_csv(path: Path, table: Table, problems: list[Problem]) -> RawTable | None:

@@ -44,7 +44,7 @@ from partychain.graph_model.frames import arrow_text as _arrow_text
 from partychain.graph_model.frames import chunked as _chunked
 from partychain.graph_model.frames import object_values as _obj
 
-from .coerce import canonical, convert, current_year, empty_cells, text_array
+from .coerce import ARROW_STR, STR, canonical, convert, current_year, empty_cells, text_array
 from .read import RawLedger, RawTable, clip
 
 log = logging.getLogger(__name__)
@@ -64,14 +64,12 @@ _LABELS: tuple[str, ...] = ("", *sorted({lab for t in TABLES for lab in t.labels
 _LABEL_INDEX = {lab: i for i, lab in enumerate(_LABELS)}
 
 
-_STR = pd.Series([], dtype=str).dtype  # pandas' text dtype (Arrow-backed since pandas 3)
-_ARROW_STR = isinstance(_STR, pd.StringDtype) and _STR.storage == "pyarrow"
 
 
 def _text_series(arr: pa.ChunkedArray | pa.Array) -> pd.Series:
     """Arrow strings as an Arrow-backed pandas text column (no copy; what ``pd.array(arr, dtype="str")``
     gives, without its inference)."""
-    return pd.Series(text_array(_chunked(arr), _STR) if _ARROW_STR else pd.array(_chunked(arr), dtype="str"),
+    return pd.Series(text_array(_chunked(arr), STR) if ARROW_STR else pd.array(_chunked(arr), dtype="str"),
                      copy=False)
 
 
@@ -144,7 +142,7 @@ def _convert_table(t: RawTable, col: _Collector, year_now: int) -> _Typed:
     values: dict[str, pd.Series] = {}
     for c in table.columns:
         s = frame[c.name]
-        if not (_ARROW_STR and s.dtype == _STR):  # Arrow-backed text (what the reader gives) needs no copy
+        if not (ARROW_STR and s.dtype == STR):  # Arrow-backed text (what the reader gives) needs no copy
             s = s.astype(str)
         conv = convert(s, c.spec)
         col.cells(t, c.name, conv.bad, conv.reason, s)
