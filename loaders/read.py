@@ -224,9 +224,9 @@ def _normalize(table: Table, file: str, header: list[str], cells: pd.DataFrame, 
             cleaned = list(pool.map(clean, names))
     else:  # a small table: starting threads costs more than the columns' work
         cleaned = [clean(c) for c in names]
-    for c, (s, long, _) in zip(names, cleaned, strict=True):
+    for name, (s, long, _) in zip(names, cleaned, strict=True):
         for j in np.flatnonzero(long):
-            problems.append(Problem(table.name, int(rows[j]), c, f"cell is {len(s.iloc[j]):,} characters long "
+            problems.append(Problem(table.name, int(rows[j]), name, f"cell is {len(s.iloc[j]):,} characters long "
                                     f"(at most {MAX_CELL_CHARS:,}): {clip(s.iloc[j], 40)!r}", file=file))
     # one frame of the cleaned columns (not a copy of the cells, then one assignment per column)
     frame = pd.DataFrame(dict(zip(names, [s for s, _, _ in cleaned], strict=True)), index=cells.index, copy=False) \
