@@ -30,9 +30,7 @@ closed once its last in-flight query ends, or once no link names it any more.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
-import functools
 import json
 import logging
 import os
@@ -530,7 +528,6 @@ class EmbeddedStore(GraphStore):
     def _write(self, file: Path, ledger: ValidatedLedger, step: Callable[[str], None]
                ) -> tuple[dict[str, int], dict[str, int]]:
         """Build the graph database ``file`` from the ledger (:class:`CopyWriter`), closed and checkpointed."""
-        _keep_freed_memory()
         db = ladybug.Database(str(file), max_num_threads=self.threads)
         conn = ladybug.Connection(db)
         try:
@@ -591,32 +588,6 @@ class EmbeddedStore(GraphStore):
                             shutil.rmtree(p, ignore_errors=True)
             log.info("dropped the %d version %s", year, name)
             return info
-
-
-# mallopt(3) parameters of glibc
-_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
-
-
-@functools.cache
-def _keep_freed_memory() -> None:
-    """Let glibc's malloc reuse the memory a ``COPY`` frees instead of handing it back to the system (once per
-    process; nothing where the C library is not glibc).
-
-    Every relationship ``COPY`` allocates and zeroes buffers of a whole node group (megabytes, however few
-    its rows); with glibc's defaults they are mapped fresh and returned after each statement, so a small
-    ledger's load spent more CPU in page faults than in its own work (the mini ledger: 0.36 system
-    CPU-seconds of 0.65, 0.08 with these settings).  Allocations below 32 MiB now come from the heap, which
-    grows 64 MiB at a time and keeps up to 128 MiB free (address space and reuse, not memory in use).
-    Query workers are separate programs (``subprocess``) and keep the defaults.
-    """
-    try:
-        if not os.confstr("CS_GNU_LIBC_VERSION"):
-            return
-        mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError, ValueError):  # not glibc (macOS, musl)
-        return
-    for param, value in ((_M_MMAP_THRESHOLD, 32 << 20), (_M_TRIM_THRESHOLD, 128 << 20), (_M_TOP_PAD, 64 << 20)):
-        mallopt(ctypes.c_int(param), ctypes.c_int(value))
 
 
 def _swap_link(link: Path, target: Path, tmp: Path) -> None:
