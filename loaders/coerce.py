@@ -60,6 +60,11 @@ def text_array(values: pa.Array | pa.ChunkedArray, dtype: Any) -> Any:
         return pd.array(values, dtype=dtype)
 
 
+def str_array(values: pa.Array | pa.ChunkedArray) -> Any:
+    """Arrow strings as pandas' text array (:data:`STR`: Arrow-backed since pandas 3, objects before)."""
+    return text_array(values, STR) if ARROW_STR else pd.array(values, dtype="str")
+
+
 def empty_cells(s: pd.Series) -> np.ndarray:
     """``(s == "").to_numpy()``: the empty cells (a missing cell is not one), in Arrow compute for an
     Arrow-backed column (a third of the time of pandas' comparison, which matters for many small tables).

@@ -35,7 +35,7 @@ import pyarrow.csv as pa_csv
 from partychain.errors import LedgerError, Problem
 from partychain.graph_model import TABLES, Table
 
-from .coerce import ARROW_STR, STR, text_array
+from .coerce import str_array, text_array
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ def _arrow_cells(path: Path) -> pd.DataFrame | None:
         return None
     if not all(pa.types.is_string(t) for t in tbl.schema.types) or tbl.num_rows == 0:
         return None
-    return pd.DataFrame({i: pd.Series(text_array(col, STR) if ARROW_STR else pd.array(col, dtype="str"), copy=False)
+    return pd.DataFrame({i: pd.Series(str_array(col), copy=False)
                          for i, col in enumerate(tbl.columns)}, copy=False)
 
 

@@ -44,7 +44,7 @@ from partychain.graph_model.frames import arrow_text as _arrow_text
 from partychain.graph_model.frames import chunked as _chunked
 from partychain.graph_model.frames import object_values as _obj
 
-from .coerce import ARROW_STR, STR, canonical, convert, current_year, empty_cells, text_array
+from .coerce import ARROW_STR, STR, canonical, convert, current_year, empty_cells, str_array
 from .read import RawLedger, RawTable, clip
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ _LABEL_INDEX = {lab: i for i, lab in enumerate(_LABELS)}
 def _text_series(arr: pa.ChunkedArray | pa.Array) -> pd.Series:
     """Arrow strings as an Arrow-backed pandas text column (no copy; what ``pd.array(arr, dtype="str")``
     gives, without its inference)."""
-    return pd.Series(text_array(_chunked(arr), STR) if ARROW_STR else pd.array(_chunked(arr), dtype="str"),
+    return pd.Series(str_array(_chunked(arr)),
                      copy=False)
 
 
