@@ -29,6 +29,7 @@ from partychain.errors import InvalidArgument
 from partychain.graph_model.enums import IncomeSource
 from partychain.storage.base import GraphStore
 
+from .memo import memo
 from .models import MODELS, model_instances
 from .scopes import MAX_LIMIT, check_scope, validate_scope
 
@@ -108,13 +109,20 @@ def _group(rows: Iterable[tuple[str, int, dict[str, Any]]]) -> list[dict[str, An
     return out
 
 
-def village_models_of(store: GraphStore, scope: str) -> dict[str, set[str]]:
+def village_models_of(store: GraphStore, scope: str) -> dict[str, frozenset[str]]:
     """Village code → the linkage models (:data:`~.models.MODELS`) with an instance whose unit is in it.
+
+    Kept per graph version (:func:`~.memo.memo`): it pages through every instance of every model in the
+    division, the heaviest part of :func:`collective_economy`.
 
     >>> from partychain.testing import mini_store
     >>> sorted(village_models_of(mini_store(), "520628101")["520628101001"])
     ['branch_specialized_coop_collective_poor', 'village_branch_industry_group']
     """
+    return dict(memo("village_models", store, validate_scope(scope), lambda: _village_models(store, scope)))
+
+
+def _village_models(store: GraphStore, scope: str) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for model in MODELS:
         cursor: str | None = None
@@ -126,7 +134,7 @@ def village_models_of(store: GraphStore, scope: str) -> dict[str, set[str]]:
             cursor = page["next_cursor"]
             if cursor is None:
                 break
-    return dict(out)
+    return {code: frozenset(models) for code, models in out.items()}
 
 
 def collective_economy(store: GraphStore, *, scope: str, hollow_below: float = HOLLOW_BELOW) -> dict[str, Any]:

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import copy
 import logging
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +34,7 @@ from partychain.graph_model.codes import CODE_LENGTHS
 from partychain.services import models as _models
 from partychain.services import scopes
 from partychain.services.coverage import GAP_KINDS, coverage_from_parts
+from partychain.services.memo import memo
 from partychain.services.pages import page as named_page
 from partychain.storage.base import GraphStore
 
@@ -86,41 +86,6 @@ def gaps_from_coverage(coverage: Mapping[str, Mapping[str, Any]], *, members: in
     return out
 
 
-_CACHE: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
-_CACHE_SIZE = 256
-_cache_lock = threading.Lock()
-_INFLIGHT: dict[tuple[str, str, str], threading.Lock] = {}
-
-
-def _memo(kind: str, store: GraphStore, scope: str, compute: Callable[[], Any]) -> Any:
-    """``compute()``, kept per (kind, graph version, scope) for the last :data:`_CACHE_SIZE` asked.
-
-    A graph version never changes (a load makes a new one), so an answer about one stays true; the
-    dashboard asks for the same scorecards again and again, and a scorecard and its children share
-    the village parts, the heaviest query a page makes.
-    """
-    key = (kind, scopes.version_of(store), scope)
-    with _cache_lock:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-        computing = _INFLIGHT.setdefault(key, threading.Lock())
-    with computing:  # callers asking at once (a page's scorecard and its children) wait for one computation
-        with _cache_lock:
-            if key in _CACHE:
-                return _CACHE[key]
-        try:
-            value = compute()
-            with _cache_lock:
-                _CACHE[key] = value
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
-        finally:
-            with _cache_lock:
-                _INFLIGHT.pop(key, None)
-    return value
-
-
 def village_parts(store: GraphStore, scope: str, *, live: bool = False) -> dict[str, Counter[str]]:
     """Per village of a division, the parts of ``list_coverage_by_village`` (missing parts read as 0), from
     the version's derived index (:meth:`GraphStore.derived`) or, with ``live``, from the query.
@@ -140,7 +105,7 @@ def village_parts(store: GraphStore, scope: str, *, live: bool = False) -> dict[
             out.setdefault(r["village_code"], Counter())[r["part"]] += _int(r["n"])
         return out
 
-    return _memo("village_parts", store, scope, compute)
+    return memo("village_parts", store, scope, compute)
 
 
 def income_by_year(store: GraphStore, scope: str) -> list[dict[str, int]]:
@@ -189,7 +154,7 @@ def scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
     >>> card["name"], card["child_level"], card["gaps"]["cooperatives_without_org"], card["counts"]["households"]
     ('盘石镇', 'village', 0, 3)
     """
-    return copy.deepcopy(_memo("scorecard", store, scopes.validate_scope(scope), lambda: _scorecard(store, scope)))
+    return copy.deepcopy(memo("scorecard", store, scopes.validate_scope(scope), lambda: _scorecard(store, scope)))
 
 
 def _scorecard(store: GraphStore, scope: str) -> dict[str, Any]:
@@ -245,7 +210,7 @@ def children(store: GraphStore, scope: str) -> list[dict[str, Any]]:
     >>> [(r["name"], r["counts"]["households"], r["gaps"]["cooperatives_without_org"]) for r in rows]
     [('盘石镇', 3, 0), ('盘信镇', 2, 2)]
     """
-    return copy.deepcopy(_memo("children", store, scopes.validate_scope(scope), lambda: _children(store, scope)))
+    return copy.deepcopy(memo("children", store, scopes.validate_scope(scope), lambda: _children(store, scope)))
 
 
 def _children(store: GraphStore, scope: str) -> list[dict[str, Any]]:
