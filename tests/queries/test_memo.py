@@ -62,3 +62,23 @@ def test_village_models_of_a_new_version_is_not_the_old_answer(mini_graph: Any, 
     assert economy.village_models_of(mini_graph, "520628") != {"x": frozenset({"m"})}  # kept
     monkeypatch.setattr(type(mini_graph), "dataset", lambda self: type("Info", (), {"version": "another"})())
     assert economy.village_models_of(mini_graph, "520628") == {"x": frozenset({"m"})}  # a new version: asked again
+
+
+def test_a_hostile_scope_is_refused_before_anything_is_kept(mini_graph: Any) -> None:
+    from partychain.errors import InvalidArgument
+    from partychain.services import memo as memo_module
+
+    before = len(memo_module._CACHE)
+    for scope in ("520628' OR 1=1", "", "52" * 40, "５２"):
+        with pytest.raises(InvalidArgument):
+            economy.village_models_of(mini_graph, scope)
+    assert len(memo_module._CACHE) == before
+
+
+def test_a_flood_of_unknown_scopes_keeps_the_cache_bounded(mini_graph: Any) -> None:
+    from partychain.services import memo as memo_module
+
+    for n in range(memo_module.SIZE + 40):
+        assert economy.village_models_of(mini_graph, f"5299{n:05d}") == {}  # well-formed, in no graph
+    assert len(memo_module._CACHE) <= memo_module.SIZE
+    assert economy.village_models_of(mini_graph, "520628")  # the real answer is still computed right
