@@ -140,3 +140,20 @@ def test_columnar_reads_equal_row_reads(mini_graph: EmbeddedStore) -> None:
     conn.close()
     db.close()
     assert checked >= 40
+
+
+def test_small_labels_written_without_copy_give_the_graph_copy_gives(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every mini label is under ``SMALL_TABLE_ROWS`` (written with ``LOAD FROM``); with the bound at 0 every
+    label goes through ``COPY``: the same nodes, properties and types (the checksum hashes each value's repr)."""
+    ledger = check_ledger(mini_ledger_path())
+    assert max(len(f) for f in ledger.nodes.values()) < embedded.SMALL_TABLE_ROWS
+    small = EmbeddedStore(tmp_path / "small")
+    small.load(ledger, source="mini")
+    monkeypatch.setattr(embedded, "SMALL_TABLE_ROWS", 0)
+    copied = EmbeddedStore(tmp_path / "copied")
+    copied.load(ledger, source="mini")
+    assert small.counts() == copied.counts()
+    assert small.checksum() == copied.checksum()
+    small.close()
+    copied.close()

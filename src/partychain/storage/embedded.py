@@ -599,6 +599,16 @@ def _swap_link(link: Path, target: Path, tmp: Path) -> None:
     _fsync_dir(link.parent)
 
 
+SMALL_TABLE_ROWS = 10_000
+"""A label with fewer rows than this is written with ``LOAD FROM $rows CREATE``, not ``COPY``.
+
+A ``COPY`` into a node table takes about 17 MB of fresh memory whatever its size (LadybugDB's bulk
+path sets up a whole node group), held to the end of the transaction: the mini ledger's 22 labels cost
+~500 MB of page faults and a third of its load's CPU.  ``LOAD FROM`` + ``CREATE`` takes the Arrow table
+with its types as ``COPY`` does, costs ~0.5 MB for a small table, and runs as fast up to ~20,000 rows
+(docs/benchmarks.md, "Small tables").  Relationship tables stay on ``COPY``: matching endpoints per row
+costs more than the bulk path saves."""
+
 COMMIT_ROWS = 1_000_000
 """A load commits its open transaction before a COPY that would take it past this many rows."""
 
@@ -632,8 +642,9 @@ class _Batches:
 
 class CopyWriter:
     """The embedded engine's :class:`~partychain.storage.writer.GraphWriter`: the model's DDL, then one bulk
-    ``COPY`` from Arrow per frame into a new (empty) database, in transactions of :data:`COMMIT_ROWS` rows,
-    and a ``CHECKPOINT`` at the end."""
+    ``COPY`` from Arrow per frame into a new (empty) database (a label of fewer than :data:`SMALL_TABLE_ROWS`
+    rows through ``LOAD FROM`` instead), in transactions of :data:`COMMIT_ROWS` rows, and a ``CHECKPOINT`` at
+    the end."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -647,7 +658,11 @@ class CopyWriter:
     def nodes(self, label: str, frame: Frame) -> int:
         rows = _arrow_table(frame, graph_properties_of(NODES[label]))
         self.batch.before(rows.num_rows)
-        self.conn.execute(f"COPY {label} FROM $rows", {"rows": rows})
+        if rows.num_rows < SMALL_TABLE_ROWS:  # names from the model, values as the parameter
+            props = ", ".join(f"`{p}`: `{p}`" for p in rows.column_names)
+            self.conn.execute(f"LOAD FROM $rows CREATE (:{label} {{{props}}})", {"rows": rows})
+        else:
+            self.conn.execute(f"COPY {label} FROM $rows", {"rows": rows})
         return rows.num_rows
 
     def relationships(self, rtype: str, from_label: str, to_label: str, frame: Frame) -> int:
