@@ -604,8 +604,8 @@ SMALL_TABLE_ROWS = 10_000
 
 A ``COPY`` into a node table takes about 17 MB of fresh memory whatever its size (LadybugDB's bulk
 path sets up a whole node group), held to the end of the transaction: the mini ledger's 22 labels cost
-~500 MB of page faults and a third of its load's CPU.  ``LOAD FROM`` + ``CREATE`` takes the Arrow table
-with its types as ``COPY`` does, costs ~0.5 MB for a small table, and runs as fast up to ~20,000 rows
+~500 MB of page faults and a fifth of its load's CPU.  ``LOAD FROM`` + ``CREATE`` takes the Arrow table
+with its types as ``COPY`` does, costs 0.5–2.5 MB for a small table, and runs as fast up to ~20,000 rows
 (docs/benchmarks.md, "Small tables").  Relationship tables stay on ``COPY``: matching endpoints per row
 costs more than the bulk path saves."""
 
